@@ -1,0 +1,155 @@
+# event-lake. `make help` lists the targets. ENV=test|sandbox|local (default test).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ENV ?= test
+ENVS := test sandbox local
+STACK_DIR := cdktf.out/stacks/$(ENV)
+# Seconds before an apply against moto is stopped: moto's gaps look like hangs, not errors.
+LOCAL_APPLY_TIMEOUT ?= 900
+# Seconds before any other terraform apply/plan is stopped.
+TF_TIMEOUT ?= 3600
+
+export CHECKPOINT_DISABLE := 1
+# Terraform always runs with the CLI config this project generates (see `make tfrc`), never with whatever
+# TF_CLI_CONFIG_FILE the machine had.
+export TF_CLI_CONFIG_FILE := $(CURDIR)/.eventlake/terraform.rc
+# A provider filesystem mirror: a path, or `none`. Unset: found in the usual places if there is one.
+export TF_PROVIDER_MIRROR
+
+BIN := node_modules/.bin
+CLI := node dist/cli.cjs
+SOURCES := $(shell find main.ts src modules -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
+ESBUILD_APP := --bundle --platform=node --target=node20 --format=cjs --packages=external --log-level=warning
+
+ifeq ($(filter $(ENV),$(ENVS)),)
+$(error ENV must be one of: $(ENVS) (got "$(ENV)"))
+endif
+
+# $(call need,COMMAND,what to install)
+need = command -v $(1) >/dev/null 2>&1 || { echo "$(1) not found: $(2)" >&2; exit 127; }
+NEED_NODE = $(call need,node,install Node.js 20 or 22 (https://nodejs.org))
+NEED_TF = $(call need,terraform,install Terraform 1.11 (https://developer.hashicorp.com/terraform/install))
+NEED_MOTO = $(call need,python3,install Python 3.11) && $(call need,moto_server,pip install 'moto[server]==5.2.1')
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_\/-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  ENV=test|sandbox|local (default test), e.g. make tf/plan ENV=sandbox"
+
+## ---- build
+
+.PHONY: install
+install: node_modules/.installed ## Install the pinned toolchain (npm ci)
+
+node_modules/.installed: package.json package-lock.json
+	@$(NEED_NODE)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: build
+build: install dist/main.cjs dist/cli.cjs ## Compile the app and CLI (esbuild; no type-checking runner on the synth path)
+
+dist/main.cjs: $(SOURCES) node_modules/.installed
+	@$(BIN)/esbuild main.ts $(ESBUILD_APP) --outfile=$@
+
+dist/cli.cjs: $(SOURCES) node_modules/.installed
+	@$(BIN)/esbuild src/cli/main.ts $(ESBUILD_APP) --outfile=$@
+
+.PHONY: synth
+synth: build ## Synthesize every stack into cdktf.out/
+	@node dist/main.cjs
+	@echo "synthesized: $$(ls cdktf.out/stacks | tr '\n' ' ')"
+
+.PHONY: tfrc
+tfrc: build ## Write the Terraform CLI config (provider mirror, if any) to .eventlake/terraform.rc
+	@$(CLI) tfrc
+
+.PHONY: validate
+validate: synth ## terraform init -backend=false + validate on every stack (providers from the mirror)
+	@$(NEED_TF)
+	@$(CLI) validate
+
+## ---- terraform, one environment at a time
+
+.PHONY: tf/init
+tf/init: synth ## terraform init for ENV (checks credentials first)
+	@$(NEED_TF)
+	@$(CLI) preflight $(ENV)
+	@$(CLI) tf $(ENV) -- init -input=false
+
+.PHONY: tf/plan
+tf/plan: tf/init ## Plan ENV into cdktf.out/stacks/ENV/tfplan
+	@$(CLI) tf $(ENV) --timeout $(if $(filter local,$(ENV)),$(LOCAL_APPLY_TIMEOUT),$(TF_TIMEOUT)) -- plan -input=false -out=tfplan
+	@echo "plan saved; apply exactly this plan with: make tf/apply ENV=$(ENV)"
+
+.PHONY: tf/apply
+tf/apply: ## Apply the plan tf/plan saved for ENV (never a fresh one)
+	@$(NEED_TF)
+	@test -f $(STACK_DIR)/tfplan || { echo "no saved plan for ENV=$(ENV): run make tf/plan ENV=$(ENV) first" >&2; exit 2; }
+	@$(CLI) tf $(ENV) --timeout $(if $(filter local,$(ENV)),$(LOCAL_APPLY_TIMEOUT),$(TF_TIMEOUT)) -- apply -input=false tfplan
+	@rm -f $(STACK_DIR)/tfplan
+
+.PHONY: tf/destroy
+tf/destroy: ## Destroy ENV (asks for confirmation; ENV=local is torn down with local/down)
+	@$(NEED_TF)
+	@if [ "$(ENV)" = local ]; then echo "ENV=local is torn down with make local/down (some moto deletes hang)" >&2; exit 2; fi
+	@$(MAKE) tf/init ENV=$(ENV)
+	@$(CLI) tf $(ENV) --interactive -- destroy
+
+.PHONY: tf/bootstrap
+tf/bootstrap: synth ## Create the shared state bucket and its role (local state in .eventlake/bootstrap)
+	@$(NEED_TF)
+	@$(CLI) tf bootstrap -- init -input=false
+	@$(CLI) tf bootstrap --interactive -- apply
+
+.PHONY: diff
+diff: build ## cdktf diff for ENV (a terraform plan, as on a pull request)
+	@$(NEED_TF)
+	@$(CLI) tfrc >/dev/null
+	@$(CLI) preflight $(ENV)
+	$(BIN)/cdktf diff $(ENV)
+
+## ---- local AWS (moto on 127.0.0.1)
+
+.PHONY: local
+local: local/up ## The lake on this machine: moto up, synth, apply (no AWS account needed)
+	@$(MAKE) tf/plan ENV=local
+	@$(MAKE) tf/apply ENV=local
+	@$(CLI) tf local -- output
+
+.PHONY: local/up
+local/up: build ## Start moto on a free loopback port (recorded in .eventlake/local)
+	@$(NEED_MOTO)
+	@$(CLI) local up
+
+.PHONY: local/down
+local/down: build ## Stop exactly that moto and delete the local state
+	@$(CLI) local down
+
+## ---- quality
+
+.PHONY: test
+test: lint ## Lint, type-check, then every test: unit, terraform validate, apply to moto
+	@$(NEED_TF)
+	@$(NEED_MOTO)
+	$(BIN)/vitest run
+
+.PHONY: lint
+lint: install ## Biome (lint + format check) and tsc --noEmit
+	$(BIN)/biome check .
+	$(BIN)/tsc --noEmit -p tsconfig.json
+
+.PHONY: fmt
+fmt: install ## Format and apply safe lint fixes
+	$(BIN)/biome check --write .
+
+.PHONY: bench
+bench: build ## Benchmarks (figures, not pass/fail)
+	@node --import tsx bench/synth.ts
+
+.PHONY: clean
+clean: ## Remove build output (not the running moto: use local/down)
+	rm -rf dist cdktf.out .eventlake/terraform.rc

@@ -1,0 +1,2 @@
+export { AwsContext } from "./aws-context.js";
+export type { Grantee } from "./grantee.js";

@@ -1,0 +1,1 @@
+export { RolePolicy, type RolePolicyProps } from "./role-policy.js";

@@ -1,0 +1,55 @@
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import type { AwsContext } from "../aws-context/index.js";
+
+export interface ZoneBucketProps {
+  /** Physical bucket name, from the naming helper. */
+  readonly bucketName: string;
+  readonly context: AwsContext;
+  /** What the bucket holds, for descriptions and the key alias, e.g. `drop`. */
+  readonly zone: string;
+  /**
+   * `kms`: a customer-managed key of its own, with rotation, SSE-KMS and a bucket key.
+   * `s3-managed`: SSE-S3, only for buckets AWS services cannot write with KMS (S3 server access logs).
+   * @default "kms"
+   */
+  readonly encryption?: "kms" | "s3-managed";
+  /** Use this key instead of creating one. @default a new key for this bucket */
+  readonly existingKey?: KmsKey;
+  /** Where server access logs go. @default none (only allowed for the access-log bucket itself) */
+  readonly accessLogs?: { readonly bucket: S3Bucket; readonly prefix?: string };
+  /** Expire current objects after this many days (e.g. the drop zone). @default never */
+  readonly expireAfterDays?: number;
+  /** Expire noncurrent versions after this many days. @default 30 */
+  readonly noncurrentVersionExpiryDays?: number;
+  /** Abort incomplete multipart uploads after this many days. @default 7 */
+  readonly abortIncompleteUploadsAfterDays?: number;
+  /**
+   * Move objects to Intelligent-Tiering after this many days. Never Glacier: Athena cannot read archived objects.
+   * @default off
+   */
+  readonly intelligentTieringAfterDays?: number;
+  /**
+   * Deny every request not made over TLS. Only the local-compatibility layer turns this off, because moto never
+   * evaluates `aws:SecureTransport` and so denies everything.
+   * @default true
+   */
+  readonly denyInsecureTransport?: boolean;
+  /**
+   * Let `terraform destroy` delete a bucket that still holds data. Needs the explicit second opt-in
+   * `acknowledgeDataLoss: true`.
+   * @default false
+   */
+  readonly forceDestroy?: { readonly enabled: boolean; readonly acknowledgeDataLoss: boolean };
+  /** Days before a scheduled key deletion completes. @default 30 */
+  readonly keyDeletionWindowDays?: number;
+}
+
+/** Defaults, in one place so tests and docs can pin them. */
+export const ZONE_BUCKET_DEFAULTS = {
+  encryption: "kms",
+  noncurrentVersionExpiryDays: 30,
+  abortIncompleteUploadsAfterDays: 7,
+  denyInsecureTransport: true,
+  keyDeletionWindowDays: 30,
+} as const;

@@ -1,0 +1,9 @@
+export {
+  ConfigError,
+  DEFAULT_CONFIG_FILE,
+  loadConfig,
+  overrideVariable,
+  parseConfig,
+  projectRoot,
+} from "./load.js";
+export * from "./types.js";

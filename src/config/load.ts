@@ -1,0 +1,267 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { readMoto } from "../local/moto.js";
+import {
+  type AuthConfig,
+  ENVIRONMENT_NAMES,
+  type EnvironmentConfig,
+  type EnvironmentName,
+  type LakeConfig,
+  type StateConfig,
+} from "./types.js";
+
+/** The committed config file. `EVENT_LAKE_CONFIG` points at another one. */
+export const DEFAULT_CONFIG_FILE = "src/config/environments.json";
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Invalid event-lake config (${source}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const PREFIX = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const LOOPBACK_URL = /^https?:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$/;
+
+/**
+ * `EVENT_LAKE_<ENV>_<FIELD>` overrides a scalar field of one environment and `EVENT_LAKE_STATE_<FIELD>` one of
+ * the state settings, e.g. `EVENT_LAKE_TEST_ACCOUNT_ID`, `EVENT_LAKE_TEST_AUTH_ROLE_ARN`,
+ * `EVENT_LAKE_LOCAL_ENDPOINT`. An empty value unsets an optional field.
+ */
+export function overrideVariable(scope: string, path: readonly string[]): string {
+  const snake = path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase());
+  return ["EVENT_LAKE", scope.toUpperCase(), ...snake].join("_");
+}
+
+/** Reads the config file (or `EVENT_LAKE_CONFIG`), applies environment overrides and validates. */
+export function loadConfig(options: { env?: Env; file?: string; cwd?: string } = {}): LakeConfig {
+  const env = options.env ?? process.env;
+  const root = options.cwd ?? projectRoot();
+  const file = resolve(root, options.file ?? env["EVENT_LAKE_CONFIG"] ?? DEFAULT_CONFIG_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read the config file: ${(error as Error).message}`]);
+  }
+  return parseConfig(raw, { env, source: file, root });
+}
+
+/** Pure: validates a parsed config object, collecting every problem before throwing once. */
+export function parseConfig(
+  raw: unknown,
+  options: { env?: Env; source?: string; root?: string } = {},
+): LakeConfig {
+  const env = options.env ?? {};
+  const source = options.source ?? "<inline>";
+  const root = options.root ?? projectRoot();
+  const problems: string[] = [];
+  if (!isObject(raw)) throw new ConfigError(source, ["the config must be a JSON object"]);
+
+  rejectUnknown(raw, ["project", "state", "environments"], "", problems);
+  const project = typeof raw["project"] === "string" ? raw["project"] : "";
+  if (!PREFIX.test(project))
+    problems.push(`project: "${project}" must be lower-case letters, digits and hyphens`);
+
+  const state = parseState(isObject(raw["state"]) ? raw["state"] : {}, env, problems);
+  const envs = isObject(raw["environments"]) ? raw["environments"] : {};
+  rejectUnknown(envs, ENVIRONMENT_NAMES, "environments.", problems);
+  const environments = {} as Record<EnvironmentName, EnvironmentConfig>;
+  for (const name of ENVIRONMENT_NAMES) {
+    const block = envs[name];
+    if (!isObject(block)) {
+      problems.push(`environments.${name}: missing (environment "${name}")`);
+      continue;
+    }
+    environments[name] = parseEnvironment(name, block, env, root, problems);
+  }
+
+  const prefixes = new Map<string, string>();
+  for (const e of Object.values(environments)) {
+    const other = prefixes.get(e.prefix);
+    if (other)
+      problems.push(
+        `environments.${e.name}.prefix: "${e.prefix}" is also ${other}'s prefix; names would collide`,
+      );
+    prefixes.set(e.prefix, e.name);
+  }
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return { project, state, environments, source };
+}
+
+function parseState(block: Record<string, Json>, env: Env, problems: string[]): StateConfig {
+  const keys = ["bucket", "region", "keyPrefix", "accountId", "profile", "roleArn"] as const;
+  rejectUnknown(block, keys, "state.", problems);
+  const get = (key: (typeof keys)[number]) => scalar(block, [key], "state", env);
+  const field = (key: string) => `state.${key} (the shared state bucket)`;
+  const bucket = get("bucket") ?? "";
+  const region = get("region") ?? "";
+  const keyPrefix = get("keyPrefix") ?? "";
+  const accountId = get("accountId") ?? "";
+  const roleArn = get("roleArn");
+  if (!BUCKET.test(bucket)) problems.push(`${field("bucket")}: "${bucket}" is not a valid S3 bucket name`);
+  if (!REGION.test(region)) problems.push(`${field("region")}: "${region}" is not an AWS region`);
+  if (!/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/.test(keyPrefix))
+    problems.push(`${field("keyPrefix")}: "${keyPrefix}" must not start or end with "/"`);
+  if (!ACCOUNT_ID.test(accountId))
+    problems.push(`${field("accountId")}: "${accountId}" is not a 12-digit account id`);
+  checkRole(roleArn, accountId, field("roleArn"), problems);
+  return { bucket, region, keyPrefix, accountId, profile: get("profile"), roleArn };
+}
+
+function parseEnvironment(
+  name: EnvironmentName,
+  block: Record<string, Json>,
+  env: Env,
+  root: string,
+  problems: string[],
+): EnvironmentConfig {
+  const isLocal = name === "local";
+  const allowed = [
+    "accountId",
+    "region",
+    "prefix",
+    "auth",
+    "alertEmail",
+    "tags",
+    ...(isLocal ? ["local"] : []),
+  ];
+  rejectUnknown(block, allowed, `environments.${name}.`, problems);
+  const field = (path: string) => `environments.${name}.${path} (environment "${name}")`;
+  const get = (...path: string[]) => scalar(block, path, name, env);
+
+  const accountId = get("accountId") ?? "";
+  const region = get("region") ?? "";
+  const prefix = get("prefix") ?? "";
+  if (!ACCOUNT_ID.test(accountId))
+    problems.push(`${field("accountId")}: "${accountId}" is not a 12-digit account id`);
+  if (!REGION.test(region))
+    problems.push(`${field("region")}: "${region}" is not an AWS region, e.g. eu-west-1`);
+  if (!PREFIX.test(prefix))
+    problems.push(`${field("prefix")}: "${prefix}" must be 3-30 lower-case letters, digits or hyphens`);
+
+  const authBlock = isObject(block["auth"]) ? block["auth"] : {};
+  rejectUnknown(authBlock, ["profile", "roleArn", "sessionName"], `environments.${name}.auth.`, problems);
+  const auth: AuthConfig = {
+    profile: get("auth", "profile"),
+    roleArn: get("auth", "roleArn"),
+    sessionName: get("auth", "sessionName") ?? `event-lake-${name}`,
+  };
+  checkRole(auth.roleArn, accountId, field("auth.roleArn"), problems);
+  if (!isLocal && !auth.profile && !auth.roleArn)
+    problems.push(
+      `${field("auth")}: set auth.profile or auth.roleArn, so Terraform knows how to reach the account`,
+    );
+
+  const alertEmail = get("alertEmail");
+  if (alertEmail && !EMAIL.test(alertEmail))
+    problems.push(`${field("alertEmail")}: "${alertEmail}" is not an e-mail`);
+
+  const tags: Record<string, string> = {};
+  const tagBlock = block["tags"] ?? {};
+  if (!isObject(tagBlock)) problems.push(`${field("tags")}: must be an object of strings`);
+  else
+    for (const [key, value] of Object.entries(tagBlock)) {
+      if (typeof value !== "string" || key.length === 0 || key.length > 128 || value.length > 256)
+        problems.push(
+          `${field(`tags.${key}`)}: tags are strings, keys up to 128 and values up to 256 characters`,
+        );
+      else tags[key] = value;
+    }
+
+  let endpoint: string | undefined;
+  let stateDir: string | undefined;
+  if (isLocal) {
+    const localBlock = isObject(block["local"]) ? block["local"] : {};
+    rejectUnknown(localBlock, ["endpoint", "stateDir"], `environments.${name}.local.`, problems);
+    // Overridden as EVENT_LAKE_LOCAL_ENDPOINT and EVENT_LAKE_LOCAL_STATE_DIR.
+    endpoint = nonEmpty(env[overrideVariable(name, ["endpoint"])]) ?? stringOf(localBlock["endpoint"]);
+    stateDir = nonEmpty(env[overrideVariable(name, ["stateDir"])]) ?? stringOf(localBlock["stateDir"]);
+    if (!stateDir) problems.push(`${field("local.stateDir")}: missing`);
+    else stateDir = resolve(root, stateDir);
+    // A moto started by `make local/up` records its port there; it wins over the file, not over the variable.
+    const running =
+      stateDir && env[overrideVariable(name, ["endpoint"])] === undefined ? readMoto(stateDir) : undefined;
+    if (running) endpoint = running.endpoint;
+    if (!endpoint || !LOOPBACK_URL.test(endpoint))
+      problems.push(
+        `${field("local.endpoint")}: "${endpoint ?? ""}" must be a loopback URL like http://127.0.0.1:4566`,
+      );
+  }
+
+  return {
+    name,
+    accountId,
+    region,
+    prefix,
+    auth,
+    alertEmail,
+    tags: { Project: "event-lake", Environment: name, ManagedBy: "cdktf", ...tags },
+    endpoint,
+    stateDir,
+  };
+}
+
+/** A string leaf, taking its environment override into account; "" means unset. */
+function scalar(
+  block: Record<string, Json>,
+  path: readonly string[],
+  scope: string,
+  env: Env,
+): string | undefined {
+  const fromEnv = env[overrideVariable(scope, path)];
+  let value: Json | undefined = block;
+  for (const key of path) value = isObject(value) ? value[key] : undefined;
+  const chosen = fromEnv ?? (typeof value === "number" ? String(value) : stringOf(value));
+  return chosen === undefined || chosen === "" ? undefined : chosen;
+}
+
+function checkRole(roleArn: string | undefined, accountId: string, field: string, problems: string[]): void {
+  if (roleArn === undefined) return;
+  const match = ROLE_ARN.exec(roleArn);
+  if (!match) problems.push(`${field}: "${roleArn}" is not an IAM role ARN`);
+  else if (match[1] !== accountId)
+    problems.push(`${field}: the role is in account ${match[1]}, but the account is ${accountId}`);
+}
+
+function rejectUnknown(
+  block: Record<string, Json>,
+  allowed: readonly string[],
+  at: string,
+  problems: string[],
+): void {
+  for (const key of Object.keys(block))
+    if (!allowed.includes(key))
+      problems.push(`${at}${key}: unknown field (expected one of ${allowed.join(", ")})`);
+}
+
+function isObject(value: unknown): value is Record<string, Json> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === "" ? undefined : value;
+}
+
+function stringOf(value: Json | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The nearest folder at or above the working directory that holds package.json. */
+export function projectRoot(): string {
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}

@@ -1,0 +1,51 @@
+/** The environments event-lake deploys. `local` is moto on this machine. */
+export const ENVIRONMENT_NAMES = ["test", "sandbox", "local"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/**
+ * How Terraform authenticates for one environment.
+ * - `profile` alone: a named profile from ~/.aws/config (e.g. `[profile test-datawarehouse]`, which itself
+ *   assumes a role from a `default` source profile).
+ * - `roleArn`: Terraform's provider assumes this role, with `profile` (if any) as the source credentials.
+ */
+export interface AuthConfig {
+  readonly profile?: string;
+  readonly roleArn?: string;
+  readonly sessionName: string;
+}
+
+export interface EnvironmentConfig {
+  readonly name: EnvironmentName;
+  readonly accountId: string;
+  readonly region: string;
+  /** Prefix of every physical name in this environment, e.g. `event-lake-test`. */
+  readonly prefix: string;
+  readonly auth: AuthConfig;
+  /** Where CloudWatch alarms are e-mailed; no subscription when unset. */
+  readonly alertEmail?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** `local` only: the moto endpoint every AWS service is pointed at. */
+  readonly endpoint?: string;
+  /** `local` only: where the local Terraform state lives. */
+  readonly stateDir?: string;
+}
+
+/** The one S3 bucket that holds the Terraform state of every environment, with one key per stack. */
+export interface StateConfig {
+  readonly bucket: string;
+  readonly region: string;
+  readonly keyPrefix: string;
+  /** The account that owns the state bucket; the bootstrap stack deploys there. */
+  readonly accountId: string;
+  readonly profile?: string;
+  /** Role the S3 backend assumes to read and write state (the backend's own `assume_role`). */
+  readonly roleArn?: string;
+}
+
+export interface LakeConfig {
+  readonly project: string;
+  readonly state: StateConfig;
+  readonly environments: Readonly<Record<EnvironmentName, EnvironmentConfig>>;
+  /** Where the config was read from, for messages. */
+  readonly source: string;
+}

@@ -1,0 +1,145 @@
+import type { EnvironmentConfig } from "../config/types.js";
+
+/**
+ * The one place that knows how moto 5.2.1 differs from AWS. Every gap makes the provider retry a 500 for 20
+ * minutes or more, so it shows up as a hang, not an error. Stacks never test `env.name === "local"` themselves:
+ * they read the settings `compatFor` returns. The README's local section lists every gap below (a test checks).
+ */
+export interface LocalGap {
+  readonly id: string;
+  readonly what: string;
+  readonly handling: string;
+}
+
+export const LOCAL_GAPS: readonly LocalGap[] = [
+  {
+    id: "s3-secure-transport",
+    what: "moto enforces Deny statements but never evaluates aws:SecureTransport, so a TLS-only bucket policy denies every request",
+    handling: "the DenyInsecureTransport statement is left out of bucket policies in local only",
+  },
+  {
+    id: "sqs-separate-policies",
+    what: "a separate aws_sqs_queue_redrive_policy or an attribute update wipes the queue policy, and the policy waiter hangs",
+    handling:
+      "every environment uses the inline redrive_policy on the queue; only the queue policy is a separate resource",
+  },
+  {
+    id: "sqs-event-source-mappings",
+    what: "moto tries to run SQS event source mappings, fails without Docker and returns the message, raising its receive count",
+    handling: "event source mappings are created disabled in local; the local runner is the only consumer",
+  },
+  {
+    id: "lambda-invoke",
+    what: "moto stores functions but cannot invoke them without Docker",
+    handling: "the local runner invokes the bundled handler zips itself",
+  },
+  {
+    id: "step-functions",
+    what: "no ValidateStateMachineDefinition or ListStateMachineVersions, so plan hangs; executions never run",
+    handling: "state machines are left out of the local stack; the local runner walks their ASL",
+  },
+  {
+    id: "cloudtrail-logging",
+    what: "StartLogging fails",
+    handling: "enable_logging = false in local",
+  },
+  {
+    id: "redshift-serverless",
+    what: "moto has no Redshift Serverless backend",
+    handling: "left out of the local stack",
+  },
+  {
+    id: "redshift-cluster",
+    what: "the cluster waiter needs fields moto leaves empty (ClusterAvailabilityStatus, MultiAZ)",
+    handling: "left out of the local stack",
+  },
+  {
+    id: "quicksight",
+    what: "data source timestamps come back as strings and there is no permissions call",
+    handling: "left out of the local stack",
+  },
+  {
+    id: "xray-sampling-rule",
+    what: "not implemented",
+    handling: "left out of the local stack",
+  },
+  {
+    id: "glue-job",
+    what: "no UpdateJob, and ExecutionClass is returned",
+    handling: "execution_class = STANDARD is set explicitly everywhere, so there is no diff",
+  },
+  {
+    id: "athena-named-query-destroy",
+    what: "no DeleteNamedQuery, so destroy hangs",
+    handling: "local is torn down by stopping moto and deleting its state, never by terraform destroy",
+  },
+  {
+    id: "lakeformation-destroy",
+    what: "destroying Lake Formation permissions always fails",
+    handling: "local is torn down by stopping moto and deleting its state, never by terraform destroy",
+  },
+  {
+    id: "glue-crawlers",
+    what: "crawlers do not crawl, emit no events and create no tables",
+    handling: "the local runner stands in for a crawler run and emits the state-change event itself",
+  },
+  {
+    id: "athena-sql",
+    what: "queries succeed at once with empty results",
+    handling: "the local runner executes the SQL on DuckDB against the Parquet in moto's S3",
+  },
+];
+
+/** What a stack builds differently because of the gaps above. Everything is `true` outside local. */
+export interface CompatSettings {
+  readonly isLocal: boolean;
+  readonly denyInsecureTransport: boolean;
+  readonly eventSourceMappingsEnabled: boolean;
+  readonly stateMachines: boolean;
+  readonly cloudtrailLogging: boolean;
+  readonly redshift: boolean;
+  readonly quicksight: boolean;
+  readonly xraySamplingRules: boolean;
+  /** Buckets may be force-destroyed: local data is disposable. */
+  readonly forceDestroyBuckets: boolean;
+}
+
+export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings {
+  const local = env.name === "local";
+  return {
+    isLocal: local,
+    denyInsecureTransport: !local,
+    eventSourceMappingsEnabled: !local,
+    stateMachines: !local,
+    cloudtrailLogging: !local,
+    redshift: !local,
+    quicksight: !local,
+    xraySamplingRules: !local,
+    forceDestroyBuckets: local,
+  };
+}
+
+/** Services the local stack talks to; each is pointed at moto (STS included, so the account id is known). */
+export const LOCAL_ENDPOINT_SERVICES = [
+  "athena",
+  "cloudtrail",
+  "cloudwatch",
+  "cloudwatchlogs",
+  "dynamodb",
+  "ec2",
+  "eventbridge",
+  "firehose",
+  "glue",
+  "iam",
+  "kms",
+  "lakeformation",
+  "lambda",
+  "redshift",
+  "s3",
+  "scheduler",
+  "secretsmanager",
+  "sfn",
+  "sns",
+  "sqs",
+  "sts",
+] as const;
