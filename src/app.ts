@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { App } from "cdktf";
 import { ENVIRONMENT_NAMES, type EnvironmentName, type LakeConfig } from "./config/types.js";
+import type { PipelineDeclaration } from "./pipelines/types.js";
 import { BootstrapStack } from "./stacks/bootstrap-stack.js";
 import { LakeStack } from "./stacks/lake-stack.js";
 
@@ -12,6 +13,8 @@ export function stackName(env: EnvironmentName): string {
 
 export interface BuildAppOptions {
   readonly config: LakeConfig;
+  /** Validated declarations, from `loadPipelines()`. */
+  readonly pipelines: readonly PipelineDeclaration[];
   readonly outdir?: string;
   /** Only these environments. @default all of them */
   readonly environments?: readonly EnvironmentName[];
@@ -23,7 +26,11 @@ export interface BuildAppOptions {
 export function buildApp(options: BuildAppOptions): App {
   const app = new App({ outdir: options.outdir ?? "cdktf.out", skipValidation: false });
   for (const name of options.environments ?? ENVIRONMENT_NAMES)
-    new LakeStack(app, stackName(name), { lake: options.config, env: options.config.environments[name] });
+    new LakeStack(app, stackName(name), {
+      lake: options.config,
+      env: options.config.environments[name],
+      pipelines: options.pipelines,
+    });
   new BootstrapStack(app, BOOTSTRAP_STACK, {
     lake: options.config,
     stateDir: options.bootstrapStateDir ?? resolve(".eventlake/bootstrap"),

@@ -5,12 +5,14 @@ import { AwsContext } from "../../modules/aws-context/index.js";
 import { ZoneBucket } from "../../modules/zone-bucket/index.js";
 import type { EnvironmentConfig, LakeConfig } from "../config/types.js";
 import { compatFor } from "../local/compat.js";
+import type { PipelineDeclaration } from "../pipelines/types.js";
 import { bucketName, NAME_LIMITS, physicalName } from "../naming.js";
 import { addAwsProvider, addBackend } from "./aws-provider.js";
 
 export interface LakeStackProps {
   readonly lake: LakeConfig;
   readonly env: EnvironmentConfig;
+  readonly pipelines: readonly PipelineDeclaration[];
 }
 
 /** One environment's lake. Composition only: every resource comes from a construct in modules/. */

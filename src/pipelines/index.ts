@@ -1,0 +1,28 @@
+import { readdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { PipelineDeclaration } from "./types.js";
+import { validatePipelines } from "./validate.js";
+
+export { pipelineProblems, PipelineError, validatePipelines } from "./validate.js";
+export * from "./types.js";
+
+/** Where declarations live: one file per dataset, default-exporting `definePipeline({...})`. */
+export const DEFINITIONS_DIR = "src/pipelines/definitions";
+
+/**
+ * Loads every declaration in `src/pipelines/definitions/`. Adding a dataset is adding one file there: the
+ * directory is read at synth time, and esbuild bundles every file the template below can match.
+ */
+export async function loadPipelines(dir = DEFINITIONS_DIR): Promise<readonly PipelineDeclaration[]> {
+  const files = readdirSync(resolve(dir))
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .sort();
+  const declarations: PipelineDeclaration[] = [];
+  for (const file of files) {
+    const name = file.slice(0, -".ts".length);
+    const module = (await import(`./definitions/${name}.ts`)) as { default?: PipelineDeclaration };
+    if (!module.default) throw new Error(`${dir}/${file} has no default export: export default definePipeline({...})`);
+    declarations.push(module.default);
+  }
+  return validatePipelines(declarations);
+}
