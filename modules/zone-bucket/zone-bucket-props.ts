@@ -1,6 +1,6 @@
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { AwsContext } from "../aws-context/index.js";
+import type { ZoneBucket } from "./zone-bucket.js";
 
 export interface ZoneBucketProps {
   /** Physical bucket name, from the naming helper. */
@@ -16,8 +16,11 @@ export interface ZoneBucketProps {
   readonly encryption?: "kms" | "s3-managed";
   /** Use this key instead of creating one. @default a new key for this bucket */
   readonly existingKey?: KmsKey;
-  /** Where server access logs go. @default none (only allowed for the access-log bucket itself) */
-  readonly accessLogs?: { readonly bucket: S3Bucket; readonly prefix?: string };
+  /**
+   * The access-log bucket that receives this bucket's server access logs, under `prefix`.
+   * @default none (only right for the access-log bucket itself)
+   */
+  readonly accessLogs?: { readonly target: ZoneBucket; readonly prefix?: string };
   /** Expire current objects after this many days (e.g. the drop zone). @default never */
   readonly expireAfterDays?: number;
   /** Expire noncurrent versions after this many days. @default 30 */

@@ -15,6 +15,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import type { AwsContext, Grantee } from "../aws-context/index.js";
 import { ZONE_BUCKET_DEFAULTS, type ZoneBucketProps } from "./zone-bucket-props.js";
@@ -57,6 +58,8 @@ export class ZoneBucket extends Construct {
   /** Undefined only for `encryption: "s3-managed"`. */
   readonly key?: KmsKey;
   readonly zone: string;
+  /** The bucket policy (TLS-only plus whatever `addToBucketPolicy` adds). */
+  readonly policy: S3BucketPolicy;
   private readonly context: AwsContext;
   private readonly keyPolicy?: DataAwsIamPolicyDocument;
   private readonly keyStatements: DataAwsIamPolicyDocumentStatement[] = [];
@@ -125,8 +128,10 @@ export class ZoneBucket extends Construct {
     if (props.accessLogs)
       new S3BucketLoggingA(this, "access-logs", {
         bucket: bucketId,
-        targetBucket: props.accessLogs.bucket.id,
+        targetBucket: props.accessLogs.target.bucket.id,
         targetPrefix: props.accessLogs.prefix ?? `${props.bucketName}/`,
+        // S3 checks that the target's policy admits the log-delivery service before it accepts the setting.
+        dependsOn: [props.accessLogs.target.policy],
       });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: bucketId,
@@ -147,7 +152,12 @@ export class ZoneBucket extends Construct {
     this.bucketPolicy = new DataAwsIamPolicyDocument(this, "bucket-policy-document", {
       statement: this.bucketStatements,
     });
-    new S3BucketPolicy(this, "bucket-policy", { bucket: bucketId, policy: this.bucketPolicy.json });
+    this.policy = new S3BucketPolicy(this, "bucket-policy", {
+      bucket: bucketId,
+      policy: this.bucketPolicy.json,
+      // S3 rejects a policy with no statement: only create it once something (TLS, a grant) is in it.
+      count: Lazy.numberValue({ produce: () => (this.bucketStatements.length > 0 ? 1 : 0) }),
+    });
   }
 
   /** ARN of the objects under `prefix` (e.g. `orders/`), or of every object. */

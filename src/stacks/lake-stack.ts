@@ -5,8 +5,8 @@ import { AwsContext } from "../../modules/aws-context/index.js";
 import { ZoneBucket } from "../../modules/zone-bucket/index.js";
 import type { EnvironmentConfig, LakeConfig } from "../config/types.js";
 import { compatFor } from "../local/compat.js";
-import type { PipelineDeclaration } from "../pipelines/types.js";
 import { bucketName, NAME_LIMITS, physicalName } from "../naming.js";
+import type { PipelineDeclaration } from "../pipelines/types.js";
 import { addAwsProvider, addBackend } from "./aws-provider.js";
 
 export interface LakeStackProps {
@@ -53,7 +53,7 @@ export class LakeStack extends TerraformStack {
       context: this.context,
       zone: "drop",
       bucketName: bucketName(env.prefix, "drop", env.accountId),
-      accessLogs: { bucket: logs.bucket },
+      accessLogs: { target: logs },
       expireAfterDays: 30,
       denyInsecureTransport: compat.denyInsecureTransport,
       forceDestroy,

@@ -1,0 +1,188 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, overrideVariable, parseConfig } from "./index.js";
+
+const committed = () => JSON.parse(readFileSync("src/config/environments.json", "utf8"));
+
+function problemsOf(raw: unknown, env: Record<string, string> = {}): readonly string[] {
+  try {
+    parseConfig(raw, { env, source: "test.json" });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("loadConfig", () => {
+  it("reads the committed file into three environments with their accounts, regions and prefixes", () => {
+    const config = loadConfig({ env: {} });
+
+    expect(config.project).toBe("event-lake");
+    expect(config.environments.test).toMatchObject({
+      name: "test",
+      accountId: "111111111111",
+      region: "eu-west-1",
+      prefix: "event-lake-test",
+      auth: { profile: "test-datawarehouse", roleArn: undefined, sessionName: "event-lake-test" },
+    });
+    expect(config.environments.sandbox.accountId).toBe("222222222222");
+    expect(config.environments.sandbox.auth.profile).toBe("sandbox-datawarehouse");
+    expect(config.environments.local.endpoint).toBe("http://127.0.0.1:4566");
+    expect(config.environments.test.tags).toEqual({
+      Project: "event-lake",
+      Environment: "test",
+      ManagedBy: "cdktf",
+      Owner: "data-platform",
+      CostCenter: "analytics",
+    });
+    expect(config.state).toEqual({
+      bucket: "event-lake-tfstate-111111111111",
+      region: "eu-west-1",
+      keyPrefix: "event-lake",
+      accountId: "111111111111",
+      profile: "default",
+      roleArn: "arn:aws:iam::111111111111:role/event-lake-tfstate",
+    });
+  });
+
+  it("lets environment variables override scalar fields, and an empty value unset an optional one", () => {
+    const config = loadConfig({
+      env: {
+        EVENT_LAKE_TEST_ACCOUNT_ID: "333333333333",
+        EVENT_LAKE_TEST_AUTH_PROFILE: "",
+        EVENT_LAKE_TEST_AUTH_ROLE_ARN: "arn:aws:iam::333333333333:role/deployer",
+        EVENT_LAKE_STATE_BUCKET: "other-state-bucket",
+        EVENT_LAKE_LOCAL_ENDPOINT: "http://127.0.0.1:5999",
+      },
+    });
+
+    expect(config.environments.test.accountId).toBe("333333333333");
+    expect(config.environments.test.auth).toEqual({
+      profile: undefined,
+      roleArn: "arn:aws:iam::333333333333:role/deployer",
+      sessionName: "event-lake-test",
+    });
+    expect(config.state.bucket).toBe("other-state-bucket");
+    expect(config.environments.local.endpoint).toBe("http://127.0.0.1:5999");
+  });
+
+  it("names override variables after the field path", () => {
+    expect(overrideVariable("test", ["auth", "roleArn"])).toBe("EVENT_LAKE_TEST_AUTH_ROLE_ARN");
+    expect(overrideVariable("local", ["stateDir"])).toBe("EVENT_LAKE_LOCAL_STATE_DIR");
+    expect(overrideVariable("state", ["keyPrefix"])).toBe("EVENT_LAKE_STATE_KEY_PREFIX");
+  });
+
+  it("reads another file named by EVENT_LAKE_CONFIG and reports an unreadable one by path", () => {
+    const dir = mkdtempSync(join(tmpdir(), "event-lake-config-"));
+    const file = join(dir, "mine.json");
+    const raw = committed();
+    raw.environments.sandbox.region = "us-west-2";
+    writeFileSync(file, JSON.stringify(raw));
+
+    expect(loadConfig({ env: { EVENT_LAKE_CONFIG: file } }).environments.sandbox.region).toBe("us-west-2");
+    expect(() => loadConfig({ env: { EVENT_LAKE_CONFIG: join(dir, "missing.json") } })).toThrow(
+      /missing\.json.*cannot read the config file/s,
+    );
+  });
+
+  it("takes the local endpoint from a running moto recorded in the state dir", () => {
+    const dir = mkdtempSync(join(tmpdir(), "event-lake-moto-"));
+    writeFileSync(
+      join(dir, "moto.json"),
+      JSON.stringify({ pid: 1, port: 4999, endpoint: "http://127.0.0.1:4999" }),
+    );
+
+    const config = loadConfig({ env: { EVENT_LAKE_LOCAL_STATE_DIR: dir } });
+
+    expect(config.environments.local.endpoint).toBe("http://127.0.0.1:4999");
+    expect(config.environments.local.stateDir).toBe(dir);
+  });
+});
+
+describe("parseConfig rejects bad values with the field and the environment", () => {
+  it.each([
+    [
+      "environments.test.accountId",
+      "12345",
+      /environments\.test\.accountId \(environment "test"\): "12345" is not a 12-digit account id/,
+    ],
+    [
+      "environments.sandbox.region",
+      "europe",
+      /environments\.sandbox\.region \(environment "sandbox"\): "europe" is not an AWS region/,
+    ],
+    [
+      "environments.test.prefix",
+      "Event_Lake",
+      /environments\.test\.prefix \(environment "test"\): "Event_Lake" must be/,
+    ],
+    [
+      "environments.sandbox.alertEmail",
+      "not-an-email",
+      /environments\.sandbox\.alertEmail \(environment "sandbox"\): "not-an-email" is not an e-mail/,
+    ],
+    [
+      "state.bucket",
+      "Bad_Bucket",
+      /state\.bucket \(the shared state bucket\): "Bad_Bucket" is not a valid S3 bucket name/,
+    ],
+    ["state.keyPrefix", "/event-lake/", /state\.keyPrefix .*must not start or end with "\/"/],
+  ])("%s = %j", (path, value, message) => {
+    const raw = committed();
+    const keys = path.split(".");
+    let node = raw;
+    for (const key of keys.slice(0, -1)) node = node[key];
+    node[keys.at(-1) as string] = value;
+
+    expect(problemsOf(raw).join("\n")).toMatch(message);
+  });
+
+  it("rejects a role in another account than the environment's, so a plan can never cross accounts", () => {
+    const raw = committed();
+    raw.environments.sandbox.auth.roleArn = "arn:aws:iam::111111111111:role/deployer";
+
+    expect(problemsOf(raw)).toContain(
+      'environments.sandbox.auth.roleArn (environment "sandbox"): the role is in account 111111111111, but the account is 222222222222',
+    );
+  });
+
+  it("requires a way to authenticate outside local", () => {
+    expect(problemsOf(committed(), { EVENT_LAKE_TEST_AUTH_PROFILE: "" })).toContain(
+      'environments.test.auth (environment "test"): set auth.profile or auth.roleArn, so Terraform knows how to reach the account',
+    );
+  });
+
+  it("keeps the local endpoint on loopback", () => {
+    expect(problemsOf(committed(), { EVENT_LAKE_LOCAL_ENDPOINT: "http://10.0.0.5:4566" }).join("\n")).toMatch(
+      /environments\.local\.local\.endpoint \(environment "local"\): "http:\/\/10\.0\.0\.5:4566" must be a loopback URL/,
+    );
+  });
+
+  it("rejects unknown fields, missing environments and shared prefixes, all in one error", () => {
+    const raw = committed();
+    raw.environments.test.acountId = "111111111111";
+    raw.environments.sandbox.prefix = "event-lake-test";
+    delete raw.environments.local;
+
+    const problems = problemsOf(raw);
+
+    expect(problems).toEqual([
+      "environments.test.acountId: unknown field (expected one of accountId, region, prefix, auth, alertEmail, tags)",
+      'environments.local: missing (environment "local")',
+      `environments.sandbox.prefix: "event-lake-test" is also test's prefix; names would collide`,
+    ]);
+  });
+
+  it("puts every problem in the thrown message, under the file name", () => {
+    const raw = committed();
+    raw.environments.test.accountId = "x";
+    raw.environments.test.region = "y";
+
+    expect(() => parseConfig(raw, { source: "envs.json" })).toThrow(
+      /^Invalid event-lake config \(envs\.json\):\n {2}- environments\.test\.accountId.*\n {2}- environments\.test\.region/,
+    );
+  });
+});
