@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { fixtureEvent } from "./fixtures.js";
+import { loadPipeline } from "./pipelines.js";
+import { parseIngestEvent } from "./schema.js";
+
+describe("parseIngestEvent", () => {
+  it("accepts the scheduler's event and a manual one", () => {
+    // act / assess
+    expect(parseIngestEvent(fixtureEvent("scheduler-event.json"))).toEqual({
+      pipeline: "orders",
+      scheduledTime: "2026-11-22T04:00:00Z",
+    });
+    expect(parseIngestEvent(fixtureEvent("manual-event.json"))).toEqual({ pipeline: "orders" });
+  });
+
+  it("names every bad field at once", () => {
+    // act / assess
+    expect(() => parseIngestEvent(fixtureEvent("invalid-event.json"))).toThrow(
+      'invalid ingest event: pipeline must be a lower-case snake_case pipeline name, got "Orders/../x"; ' +
+        'scheduledTime must be an ISO-8601 UTC instant, got "yesterday"; unknown field(s): url',
+    );
+    expect(() => parseIngestEvent("orders")).toThrow(
+      'ingest event must be an object like {"pipeline":"orders"}, got "orders"',
+    );
+  });
+});
+
+describe("loadPipeline", () => {
+  it("loads a declaration by name", async () => {
+    // act
+    const orders = await loadPipeline("orders");
+
+    // assess
+    expect(orders.name).toBe("orders");
+    expect(orders.source.kind).toBe("http");
+  });
+
+  it("names a pipeline that does not exist", async () => {
+    // act / assess
+    await expect(loadPipeline("no_such_pipeline")).rejects.toThrow(
+      'unknown pipeline "no_such_pipeline": no src/pipelines/definitions/no_such_pipeline.ts in this build',
+    );
+    await expect(loadPipeline("../x")).rejects.toThrow('"../x" is not a pipeline name');
+  });
+});
