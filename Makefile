@@ -44,9 +44,12 @@ help: ## List the targets
 .PHONY: install
 install: node_modules/.installed ## Install the pinned toolchain (npm ci)
 
+# `npm install`, not `npm ci`: the registry here lacks some other platforms' optional binaries (biome, duckdb for
+# darwin/win32), which npm leaves out of the lock file and `npm ci` then refuses. With the lock present,
+# `npm install` installs exactly the locked versions and leaves the lock alone.
 node_modules/.installed: package.json package-lock.json
 	@$(NEED_NODE)
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 .PHONY: build
@@ -118,7 +121,6 @@ diff: build ## cdktf diff for ENV (a terraform plan, as on a pull request)
 local: local/up ## The lake on this machine: moto up, synth, apply (no AWS account needed)
 	@$(MAKE) tf/plan ENV=local
 	@$(MAKE) tf/apply ENV=local
-	@$(CLI) tf local -- output
 
 .PHONY: local/up
 local/up: build ## Start moto on a free loopback port (recorded in .eventlake/local)
@@ -132,10 +134,13 @@ local/down: build ## Stop exactly that moto and delete the local state
 ## ---- quality
 
 .PHONY: test
-test: lint ## Lint, type-check, then every test: unit, terraform validate, apply to moto
+test: lint build ## Lint, type-check, then every test: unit, terraform validate, apply to moto
 	@$(NEED_TF)
 	@$(NEED_MOTO)
-	$(BIN)/vitest run
+	@mkdir -p .eventlake
+	@rm -f .eventlake/vitest.json
+	@rc=0; $(BIN)/vitest run --reporter=default --reporter=json --outputFile.json=.eventlake/vitest.json || rc=$$?; \
+	  $(CLI) test-summary .eventlake/vitest.json || exit 1; exit $$rc
 
 .PHONY: lint
 lint: install ## Biome (lint + format check) and tsc --noEmit

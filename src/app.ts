@@ -24,7 +24,8 @@ export interface BuildAppOptions {
 
 /** One stack per environment, plus the bootstrap stack for the shared state bucket. */
 export function buildApp(options: BuildAppOptions): App {
-  const app = new App({ outdir: options.outdir ?? "cdktf.out", skipValidation: false });
+  // No outdir given: cdktf uses CDKTF_OUTDIR (as the cdktf CLI sets it) or cdktf.out.
+  const app = new App({ outdir: options.outdir, skipValidation: false });
   for (const name of options.environments ?? ENVIRONMENT_NAMES)
     new LakeStack(app, stackName(name), {
       lake: options.config,

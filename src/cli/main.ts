@@ -8,6 +8,7 @@ import { ConfigError, ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from
 import { readMoto, startMoto, stopMoto } from "../local/moto.js";
 import { runTerraform, TerraformError, terraformEnv, writeCliConfig } from "../terraform/run.js";
 import { checkCredentials } from "./preflight.js";
+import { summarizeTests } from "./test-summary.js";
 
 const OUT = "cdktf.out/stacks";
 
@@ -27,6 +28,11 @@ async function main(argv: string[]): Promise<number> {
       return tf(rest);
     case "validate":
       return validate(rest);
+    case "test-summary": {
+      const { line, code } = summarizeTests(rest[0] ?? ".eventlake/vitest.json");
+      console.log(line);
+      return code;
+    }
     default:
       console.error(
         "usage: cli tfrc | preflight ENV | local up|down|status | tf STACK [--timeout S] [--interactive] -- ARGS | validate [STACK…]",
