@@ -1,0 +1,70 @@
+import { LOCAL_GAPS } from "../local/compat.js";
+import type { Suppression } from "./types.js";
+
+/** The reason the local-compatibility layer gives for a gap, so a suppression cannot outlive the gap it cites. */
+function localGap(id: string): string {
+  const gap = LOCAL_GAPS.find((g) => g.id === id);
+  if (!gap)
+    throw new Error(`policy suppression cites local gap "${id}", which src/local/compat.ts no longer lists`);
+  return `local gap ${gap.id}: ${gap.what}; ${gap.handling}`;
+}
+
+/**
+ * Reasoned exceptions to the rule pack. Each names one rule, the resources (Terraform address, exact or glob) and,
+ * optionally, one stack. Every entry needs a reason a reviewer can check; suppressed findings are printed with it.
+ */
+export const SUPPRESSIONS: readonly Suppression[] = [
+  {
+    ruleId: "S3.TlsOnly",
+    stack: "local",
+    address: "aws_s3_bucket.*",
+    reason: localGap("s3-secure-transport"),
+  },
+  {
+    ruleId: "S3.AccessLogs",
+    address: "aws_s3_bucket.zone-logs_bucket_*",
+    reason:
+      "the access-log bucket is the destination of every other bucket's server access logs; logging it into itself would loop and into another bucket only moves the gap",
+  },
+];
+
+export class SuppressionError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid policy suppressions:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "SuppressionError";
+  }
+}
+
+/** Rejects suppressions without a reason, for unknown rules, or with an empty address; every problem at once. */
+export function validateSuppressions(
+  suppressions: readonly Suppression[],
+  ruleIds: readonly string[],
+): readonly Suppression[] {
+  const problems: string[] = [];
+  suppressions.forEach((s, i) => {
+    const at = `suppression ${i} (${s.ruleId || "?"} ${s.address || "?"})`;
+    if (typeof s.reason !== "string" || s.reason.trim().length === 0) problems.push(`${at}: has no reason`);
+    if (!ruleIds.includes(s.ruleId)) problems.push(`${at}: unknown rule id "${s.ruleId}"`);
+    if (typeof s.address !== "string" || s.address.trim().length === 0)
+      problems.push(`${at}: has no address`);
+  });
+  if (problems.length > 0) throw new SuppressionError(problems);
+  return suppressions;
+}
+
+/** `*` matches any run of characters, `?` one; everything else literally. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+}
+
+export function suppressionMatches(s: Suppression, stack: string, ruleId: string, address: string): boolean {
+  return (
+    s.ruleId === ruleId &&
+    (s.stack === undefined || s.stack === stack) &&
+    globToRegExp(s.address).test(address)
+  );
+}
