@@ -1,0 +1,9 @@
+export { TracedFunction } from "./traced-function.js";
+export {
+  LOG_RETENTION_DAYS,
+  type LogLevel,
+  type OnFailureDestination,
+  type SqsSourceOptions,
+  TRACED_FUNCTION_DEFAULTS,
+  type TracedFunctionProps,
+} from "./traced-function-props.js";
