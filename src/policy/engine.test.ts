@@ -48,6 +48,24 @@ describe("references", () => {
     expect(stack.referrers(bucket, "aws_s3_bucket_policy", "policy")).toEqual([]);
   });
 
+  it("narrows referrers to a dotted attribute path, list indices left out", () => {
+    const stack = index(compliantJson());
+    const dlq = stack.get("aws_sqs_queue.dlq");
+    if (!dlq) throw new Error("fixture queue missing");
+
+    const onFailure = stack.referrers(
+      dlq,
+      "aws_lambda_function_event_invoke_config",
+      "destination_config.on_failure",
+    );
+
+    expect(onFailure.map((r) => r.address)).toEqual(["aws_lambda_function_event_invoke_config.notify"]);
+    expect(
+      stack.referrers(dlq, "aws_lambda_function_event_invoke_config", "destination_config.on_success"),
+    ).toEqual([]);
+    expect(stack.referrers(dlq, "aws_lambda_function_event_invoke_config", "destination")).toEqual([]);
+  });
+
   it("matches a bucket named literally instead of by reference", () => {
     const stack = stackOf({
       aws_s3_bucket: { b: { bucket: "lake-raw" } },

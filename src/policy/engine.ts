@@ -259,11 +259,18 @@ export class StackIndex {
     return expr === plain ? this.byAddress.get(ref.address) : undefined;
   }
 
-  /** Blocks of `type` that reference `target` anywhere, or under `attribute` (a top-level key) only. */
+  /**
+   * Blocks of `type` that reference `target` anywhere, or only under `attribute`: a top-level key or a dotted path
+   * with list indices left out, e.g. `destination_config.on_failure`.
+   */
   referrers(target: Block, type: string, attribute?: string): Block[] {
     const seen = new Set<Block>();
-    for (const ref of this.incoming.get(target.address) ?? [])
-      if (ref.from.type === type && (attribute === undefined || ref.at[0] === attribute)) seen.add(ref.from);
+    for (const ref of this.incoming.get(target.address) ?? []) {
+      if (ref.from.type !== type) continue;
+      const path = ref.at.filter((segment) => !/^\d+$/.test(segment)).join(".");
+      if (attribute === undefined || path === attribute || path.startsWith(`${attribute}.`))
+        seen.add(ref.from);
+    }
     return [...seen];
   }
 

@@ -759,13 +759,29 @@ describe("exceptions built into the rules", () => {
         .find((f) => f.address === "aws_sqs_queue.dlq"),
     ).toMatchObject({
       status: "not_applicable",
-      message: "is a dead-letter queue",
+      message: "is a dead-letter queue (dead-letter queue of aws_sqs_queue.ingest)",
     });
     expect(
       ruleById("LAMBDA.AsyncFailureDestination")
         ?.check(stack)
         .find((f) => f.address === "aws_lambda_function.ingest"),
     ).toMatchObject({ status: "not_applicable", message: "not invoked asynchronously" });
+  });
+
+  it("SQS.DeadLetterQueue treats a Lambda on-failure destination as a dead-letter queue", () => {
+    const json = mutated((_, at) => {
+      delete at("aws_sqs_queue.ingest")["redrive_policy"];
+    });
+
+    expect(ruleById("SQS.DeadLetterQueue")?.check(index(json))).toEqual([
+      expect.objectContaining({
+        address: "aws_sqs_queue.dlq",
+        status: "not_applicable",
+        message:
+          "is a dead-letter queue (failure destination of aws_lambda_function_event_invoke_config.notify)",
+      }),
+      expect.objectContaining({ address: "aws_sqs_queue.ingest", status: "non_compliant" }),
+    ]);
   });
 
   it("SQS.VisibilityTimeoutCoversConsumer reports the exact numbers", () => {

@@ -15,10 +15,28 @@ const QUEUE = "aws_sqs_queue";
 const DEFAULT_VISIBILITY_TIMEOUT = 30;
 const DEFAULT_LAMBDA_TIMEOUT = 3;
 
-/** Queues some other queue (or `redrive_allow_policy`) designates as a dead-letter queue. */
-function isDeadLetterQueue(stack: StackIndex, queue: Block): boolean {
-  if (typeof queue.body["redrive_allow_policy"] === "string") return true;
-  return stack.resources(QUEUE).some((q) => q !== queue && stack.redrive(q)?.deadLetterTarget === queue);
+/** Where a queue serves as somebody's dead-letter queue or failure destination. */
+const DEAD_LETTER_USES: readonly (readonly [string, string])[] = [
+  ["aws_lambda_function", "dead_letter_config"],
+  ["aws_lambda_function_event_invoke_config", "destination_config.on_failure"],
+  ["aws_lambda_event_source_mapping", "destination_config.on_failure"],
+  ["aws_sns_topic_subscription", "redrive_policy"],
+  ["aws_cloudwatch_event_target", "dead_letter_config"],
+  ["aws_scheduler_schedule", "target.dead_letter_config"],
+];
+
+/** What makes a queue a dead-letter queue (another queue's redrive, a failure destination), or undefined. */
+function deadLetterRole(stack: StackIndex, queue: Block): string | undefined {
+  if (typeof queue.body["redrive_allow_policy"] === "string") return "has a redrive_allow_policy";
+  const source = stack
+    .resources(QUEUE)
+    .find((q) => q !== queue && stack.redrive(q)?.deadLetterTarget === queue);
+  if (source) return `dead-letter queue of ${source.address}`;
+  for (const [type, attribute] of DEAD_LETTER_USES) {
+    const user = stack.referrers(queue, type, attribute)[0];
+    if (user) return `failure destination of ${user.address}`;
+  }
+  return undefined;
 }
 
 /** The Lambda event source mappings reading a queue, with the function each feeds (when it resolves). */
@@ -56,11 +74,12 @@ export const messagingRules: readonly Rule[] = [
     level: "error",
     title: "Queues have a dead-letter queue with a stated maxReceiveCount",
     explanation:
-      "Without a DLQ a poison message is retried until it expires and is lost. Set redrive_policy (inline, see LOCAL_GAPS sqs-separate-policies) with deadLetterTargetArn and maxReceiveCount. A queue that is itself a DLQ is not applicable.",
+      "Without a DLQ a poison message is retried until it expires and is lost. Set redrive_policy (inline, see LOCAL_GAPS sqs-separate-policies) with deadLetterTargetArn and maxReceiveCount. A queue that is itself a DLQ (another queue's redrive target, or a Lambda/SNS/EventBridge failure destination) is not applicable.",
     mirrors: "AwsSolutions-SQS3",
     check: (stack) =>
       stack.resources(QUEUE).map((q) => {
-        if (isDeadLetterQueue(stack, q)) return notApplicable(q, "is a dead-letter queue");
+        const role = deadLetterRole(stack, q);
+        if (role) return notApplicable(q, `is a dead-letter queue (${role})`);
         const redrive = stack.redrive(q);
         if (!redrive) return nonCompliant(q, "has no redrive_policy (dead-letter queue)");
         if (!redrive.deadLetterTargetArn)
