@@ -13,8 +13,16 @@ import { type IngestRun, ingest } from "./ingest.js";
 import { loadPipeline } from "./pipelines.js";
 import { parseIngestEvent } from "./schema.js";
 
-const dropBucket = requireEnv("DROP_BUCKET");
-const runsTable = requireEnv("RUNS_TABLE");
+// Init phase: configuration and clients once per container, before the first event.
+const deps = {
+  fetch,
+  s3: s3Client(),
+  dynamo: dynamoClient(),
+  secrets: secretsClient(),
+  logger,
+  dropBucket: requireEnv("DROP_BUCKET"),
+  runsTable: requireEnv("RUNS_TABLE"),
+};
 
 /** EventBridge Scheduler -> `{ "pipeline": "orders", "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
 export const handler = async (event: unknown, context: Context): Promise<IngestRun> => {
@@ -26,15 +34,6 @@ export const handler = async (event: unknown, context: Context): Promise<IngestR
     const { pipeline: name, scheduledTime } = parseIngestEvent(event);
     tracer.putAnnotation("pipeline", name);
     const pipeline = await loadPipeline(name);
-    const deps = {
-      fetch,
-      s3: s3Client(),
-      dynamo: dynamoClient(),
-      secrets: secretsClient(),
-      logger,
-      dropBucket,
-      runsTable,
-    };
     const run = await ingest(pipeline, { ...deps, clock: () => new Date() }, { scheduledTime });
     metrics.addDimension("pipeline", name);
     metrics.addMetric(`IngestRuns_${run.status}`, MetricUnit.Count, 1);
