@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { StackIndex } from "./engine.js";
 import { compliantJson, type FixtureJson, index, mutated, ref, stackOf } from "./fixtures/index.js";
@@ -606,6 +607,13 @@ describe("the rule pack", () => {
       expect(FAILING[rule.id]?.length ?? 0, `${rule.id} has no failing fixture`).toBeGreaterThan(0);
     }
     expect(Object.keys(FAILING).filter((id) => !ruleById(id))).toEqual([]);
+  });
+
+  it("is listed in the README, one row per rule", () => {
+    const readme = readFileSync(new URL("./README.md", import.meta.url), "utf8");
+    const rows = [...readme.matchAll(/^\| `([A-Za-z0-9.]+)`\s+\|/gm)].map((m) => m[1]);
+
+    expect(rows).toEqual(RULES.map((r) => r.id));
   });
 
   it("mirrors only checkov or cdk-nag ids", () => {
