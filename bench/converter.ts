@@ -1,0 +1,254 @@
+/**
+ * Benchmark of the drop-to-raw converter core against DuckDB's own CSV-to-Parquet COPY on the same file.
+ *
+ *   node --import tsx bench/converter.ts [--rows 1000000,4000000] [--runs 3] [--threads N] [--memory-mb 256]
+ *
+ * Generates an 8-column CSV (ints, doubles, strings, timestamps) per size in a temp dir, then for each run starts one
+ * child process for the converter (`convertFile`: number records, DuckDB cast/validate, zstd Parquet partitioned by
+ * country, quarantine) and one for the baseline `COPY (FROM read_csv('f.csv')) TO 'f.parquet'`, each reporting its
+ * wall time and peak RSS (`process.resourceUsage().maxRSS`). Prints the medians and writes bench/out/converter.json.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { convertFile } from "../handlers/drop-to-raw/convert.js";
+import { loadDuckDb } from "../handlers/drop-to-raw/duckdb.js";
+import { definePipeline } from "../src/pipelines/types.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const OUT_FILE = join(HERE, "out", "converter.json");
+
+/** The benchmark's dataset: the orders pipeline's shape, all eight columns typed. */
+export const BENCH_PIPELINE = definePipeline({
+  name: "bench_orders",
+  description: "Synthetic orders for the converter benchmark",
+  source: { kind: "push" },
+  format: { type: "csv" },
+  schema: [
+    { name: "order_id", type: "bigint", nullable: false },
+    { name: "customer_id", type: "int", nullable: false },
+    { name: "country", type: "string", nullable: false },
+    { name: "sku", type: "string", nullable: false },
+    { name: "quantity", type: "int" },
+    { name: "unit_price", type: "double" },
+    { name: "discount", type: "double" },
+    { name: "ordered_at", type: "timestamp", nullable: false },
+  ],
+  partitionKeys: ["country"],
+  transform: { sql: "SELECT * FROM {{raw}}" },
+});
+
+const COUNTRIES = ["DE", "FR", "NL", "BE", "AT", "PL"];
+
+/** Deterministic pseudo-random rows (a linear congruential generator), written in 1 MB chunks. */
+async function generateCsv(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  let seed = 42;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed;
+  };
+  const start = Date.UTC(2026, 10, 1);
+  let chunk = "order_id,customer_id,country,sku,quantity,unit_price,discount,ordered_at\n";
+  for (let i = 0; i < rows; i++) {
+    const r = next();
+    const at = new Date(start + (r % (30 * 86_400)) * 1000).toISOString();
+    chunk += `${1_000_000 + i},${r % 100_000},${COUNTRIES[r % COUNTRIES.length]},SKU-${(r >> 8) % 5000},${(r % 9) + 1},${((r % 10_000) / 100).toFixed(2)},${((r >> 4) % 100) / 100},${at}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+      chunk = "";
+    }
+  }
+  out.end(chunk);
+  await new Promise<void>((r) => out.once("finish", () => r()));
+}
+
+interface ChildReport {
+  readonly millis: number;
+  readonly maxRssMb: number;
+  readonly rows: number;
+  readonly outputBytes: number;
+}
+
+/** Runs inside a child: one conversion, then prints a ChildReport as JSON on the last stdout line. */
+async function child(
+  kind: string,
+  file: string,
+  work: string,
+  threads: number,
+  memoryMb: number,
+): Promise<void> {
+  const started = performance.now();
+  let rows: number;
+  let outputBytes = 0;
+  if (kind === "converter") {
+    const result = await convertFile(file, {
+      pipeline: BENCH_PIPELINE,
+      source: { bucket: "bench", key: `bench_orders/${file}` },
+      name: "bench",
+      workDir: work,
+      threads,
+      memoryLimitMb: memoryMb,
+    });
+    rows = result.rowsOut;
+    if (result.rowsIn !== result.rowsOut + result.rowsRejected) throw new Error("rows not accounted for");
+    for (const p of result.parquet) outputBytes += statSync(p.path).size;
+  } else {
+    const duckdb = loadDuckDb();
+    const instance = await duckdb.DuckDBInstance.create(":memory:", { threads: String(threads) });
+    const connection = await instance.connect();
+    const target = join(work, "f.parquet");
+    const result = await connection.runAndReadAll(`COPY (FROM read_csv('${file}')) TO '${target}'`);
+    rows = result.rowsChanged;
+    outputBytes = statSync(target).size;
+    connection.closeSync();
+    instance.closeSync();
+  }
+  const report: ChildReport = {
+    millis: performance.now() - started,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    rows,
+    outputBytes,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+async function runChild(kind: string, file: string, threads: number, memoryMb: number): Promise<ChildReport> {
+  const work = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
+  try {
+    const args = [
+      "--import",
+      "tsx",
+      fileURLToPath(import.meta.url),
+      "--child",
+      kind,
+      "--file",
+      file,
+      "--work",
+      work,
+      "--threads",
+      String(threads),
+      "--memory-mb",
+      String(memoryMb),
+    ];
+    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    proc.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const code = await new Promise<number | null>((r) => proc.once("close", r));
+    if (code !== 0) throw new Error(`${kind} child exited with ${code}`);
+    const last = stdout.trim().split("\n").at(-1) ?? "";
+    return JSON.parse(last) as ChildReport;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      child: { type: "string" },
+      file: { type: "string" },
+      work: { type: "string" },
+      rows: { type: "string", default: "1000000,4000000" },
+      runs: { type: "string", default: "3" },
+      threads: { type: "string", default: String(availableParallelism()) },
+      "memory-mb": { type: "string", default: "256" },
+    },
+  });
+  const threads = Number(values.threads);
+  const memoryMb = Number(values["memory-mb"]);
+  if (values.child) {
+    await child(values.child, values.file ?? "", values.work ?? "", threads, memoryMb);
+    return;
+  }
+  const sizes = (values.rows ?? "").split(",").map(Number);
+  const runs = Number(values.runs);
+  const dir = mkdtempSync(join(tmpdir(), "bench-converter-"));
+  const results = [];
+  try {
+    for (const rows of sizes) {
+      const file = join(dir, `orders-${rows}.csv`);
+      await generateCsv(file, rows);
+      const csvBytes = statSync(file).size;
+      const converter: ChildReport[] = [];
+      const baseline: ChildReport[] = [];
+      for (let i = 0; i < runs; i++) {
+        baseline.push(await runChild("duckdb", file, threads, memoryMb));
+        converter.push(await runChild("converter", file, threads, memoryMb));
+        const c = converter.at(-1) as ChildReport;
+        const b = baseline.at(-1) as ChildReport;
+        process.stderr.write(
+          `  ${rows} rows, run ${i + 1}/${runs}: converter ${c.millis.toFixed(0)} ms ${c.maxRssMb.toFixed(0)} MB, duckdb ${b.millis.toFixed(0)} ms ${b.maxRssMb.toFixed(0)} MB\n`,
+        );
+      }
+      if (converter.some((c) => c.rows !== rows)) throw new Error(`converter wrote a wrong number of rows`);
+      const cMillis = median(converter.map((c) => c.millis));
+      const bMillis = median(baseline.map((b) => b.millis));
+      results.push({
+        rows,
+        csvMb: csvBytes / 2 ** 20,
+        runs,
+        converter: {
+          millis: cMillis,
+          rowsPerSecond: rows / (cMillis / 1000),
+          peakRssMb: median(converter.map((c) => c.maxRssMb)),
+          parquetMb: (converter[0]?.outputBytes ?? 0) / 2 ** 20,
+        },
+        duckdbCopy: {
+          millis: bMillis,
+          rowsPerSecond: rows / (bMillis / 1000),
+          peakRssMb: median(baseline.map((b) => b.maxRssMb)),
+          parquetMb: (baseline[0]?.outputBytes ?? 0) / 2 ** 20,
+        },
+        throughputRatio: bMillis / cMillis,
+      });
+      rmSync(file, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const report = {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    cpu: `${cpus()[0]?.model ?? "unknown"} x${availableParallelism()}`,
+    threads,
+    memoryLimitMb: memoryMb,
+    command: `node --import tsx bench/converter.ts ${process.argv.slice(2).join(" ")}`.trim(),
+    git: gitHead(),
+    results,
+  };
+  mkdirSync(dirname(OUT_FILE), { recursive: true });
+  writeFileSync(OUT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  const pad = (s: string, n: number) => s.padStart(n);
+  console.log(
+    `${pad("rows", 9)} ${pad("csv MB", 7)} | ${pad("conv rows/s", 11)} ${pad("conv RSS", 8)} | ${pad("duckdb rows/s", 13)} ${pad("duckdb RSS", 10)} | ${pad("ratio", 5)}`,
+  );
+  for (const r of results)
+    console.log(
+      `${pad(String(r.rows), 9)} ${pad(r.csvMb.toFixed(0), 7)} | ${pad(Math.round(r.converter.rowsPerSecond).toLocaleString("en"), 11)} ${pad(`${r.converter.peakRssMb.toFixed(0)} MB`, 8)} | ${pad(Math.round(r.duckdbCopy.rowsPerSecond).toLocaleString("en"), 13)} ${pad(`${r.duckdbCopy.peakRssMb.toFixed(0)} MB`, 10)} | ${pad(r.throughputRatio.toFixed(2), 5)}`,
+    );
+  console.log(`written: ${resolve(OUT_FILE)}`);
+}
+
+function gitHead(): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: HERE, encoding: "utf8" }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+await main();

@@ -1,0 +1,419 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import clickstream from "../../src/pipelines/definitions/clickstream.js";
+import orders from "../../src/pipelines/definitions/orders.js";
+import { definePipeline, type PipelineDeclaration } from "../../src/pipelines/types.js";
+import {
+  type Conversion,
+  type ConvertOptions,
+  convertFile,
+  matchHeader,
+  type QuarantineLine,
+} from "./convert.js";
+import { UnreadableFileError } from "./prepare.js";
+import { readParquet } from "./testing/parquet.js";
+
+const SAMPLES = new URL("../../src/pipelines/samples/", import.meta.url);
+const expected = JSON.parse(readFileSync(new URL("expected.json", SAMPLES), "utf8")) as Record<
+  string,
+  { file: string; rows: number; valid: number; quarantined: { line: number; column: string }[] }
+>;
+
+const dir = mkdtempSync(join(tmpdir(), "drop-to-raw-convert-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+/** Converts `path` in a fresh work dir with 1 thread and a small memory limit (the tests share 2 CPUs). */
+async function convert(path: string, pipeline: PipelineDeclaration, options: Partial<ConvertOptions> = {}) {
+  const workDir = join(dir, `work-${n++}`);
+  mkdirSync(workDir);
+  return convertFile(path, {
+    pipeline,
+    source: { bucket: "drop", key: `${pipeline.name}/ingest_date=2026-11-21/${path.split("/").pop()}` },
+    name: "run-0123456789abcdef",
+    workDir,
+    threads: 1,
+    memoryLimitMb: 128,
+    ...options,
+  });
+}
+
+function write(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const quarantined = (result: Conversion): QuarantineLine[] =>
+  readFileSync(result.quarantine as string, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as QuarantineLine);
+
+async function allRows(result: Conversion): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  for (const file of result.parquet) {
+    const partition = Object.fromEntries(
+      file.relativeKey
+        .split("/")
+        .slice(0, -1)
+        .map((segment) => segment.split("=") as [string, string]),
+    );
+    for (const row of (await readParquet(file.path)).rows) rows.push({ ...row, ...partition });
+  }
+  return rows.sort((a, b) => Number(a["_source_line"]) - Number(b["_source_line"]));
+}
+
+describe("convertFile on the sample files", () => {
+  it("orders.csv: typed Parquet per country, and the two bad lines quarantined", async () => {
+    // prepare
+    const sample = expected["orders"];
+
+    // act
+    const result = await convert(new URL(sample?.file ?? "", SAMPLES).pathname, orders);
+
+    // assess: every row accounted for
+    expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([sample?.rows, sample?.valid, 2]);
+    expect(result.parquet.map((f) => f.relativeKey)).toEqual([
+      "country=DE/run-0123456789abcdef_0.parquet",
+      "country=FR/run-0123456789abcdef_0.parquet",
+      "country=NL/run-0123456789abcdef_0.parquet",
+    ]);
+    // the quarantine: lines and columns as samples/expected.json says, with the row as it was
+    const lines = quarantined(result);
+    expect(lines.map((l) => ({ line: l.line, column: l.column }))).toEqual(sample?.quarantined);
+    expect(lines).toEqual([
+      {
+        source_bucket: "drop",
+        source_key: "orders/ingest_date=2026-11-21/orders.csv",
+        line: 12,
+        column: "quantity",
+        reason: 'quantity: "two" is not an int',
+        row: "1011,510,NL,SKU-RED-1,two,19.99,2026-11-21T17:00:00Z,false",
+      },
+      {
+        source_bucket: "drop",
+        source_key: "orders/ingest_date=2026-11-21/orders.csv",
+        line: 13,
+        column: "order_id",
+        reason: "order_id: missing value (the column is not nullable)",
+        row: ",511,DE,SKU-BLU-2,1,5.50,2026-11-21T18:00:00Z,false",
+      },
+    ]);
+    // the Parquet: declared types, partition column in the path only
+    const de = await readParquet(result.parquet[0]?.path as string);
+    expect(de.codecs).toEqual(["SNAPPY"]);
+    expect(de.types).toEqual({
+      order_id: "INT64/INT_64",
+      customer_id: "INT64/INT_64",
+      sku: "BYTE_ARRAY/UTF8",
+      quantity: "INT32/INT_32",
+      unit_price: "DOUBLE/-",
+      ordered_at: "INT64/TIMESTAMP(utc=true)",
+      is_gift: "BOOLEAN/-",
+      _source_key: "BYTE_ARRAY/UTF8",
+      _source_line: "INT64/INT_64",
+    });
+    const rows = await allRows(result);
+    expect(rows.map((r) => [r["order_id"], r["country"], r["_source_line"]])).toEqual([
+      [1001n, "DE", 2n],
+      [1002n, "DE", 3n],
+      [1003n, "FR", 4n],
+      [1004n, "FR", 5n],
+      [1005n, "DE", 6n],
+      [1006n, "NL", 7n],
+      [1007n, "NL", 8n],
+      [1008n, "DE", 9n],
+      [1009n, "FR", 10n],
+      [1010n, "DE", 11n],
+    ]);
+    expect(rows[3]).toEqual({
+      order_id: 1004n,
+      customer_id: 504n,
+      country: "FR",
+      sku: "SKU-GRN-3",
+      quantity: 3 - 2,
+      unit_price: 42,
+      ordered_at: new Date("2026-11-20T11:45:30Z"),
+      is_gift: null,
+      _source_key: "orders/ingest_date=2026-11-21/orders.csv",
+      _source_line: 5n,
+    });
+    expect(rows[7]?.["unit_price"]).toBe(5.25);
+    expect(rows[1]?.["is_gift"]).toBe(true);
+  });
+
+  it("clickstream.ndjson: typed Parquet per event type, and the two bad lines quarantined", async () => {
+    // prepare
+    const sample = expected["clickstream"];
+
+    // act
+    const result = await convert(new URL(sample?.file ?? "", SAMPLES).pathname, clickstream);
+
+    // assess
+    expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([sample?.rows, sample?.valid, 2]);
+    expect(result.parquet.map((f) => f.relativeKey)).toEqual([
+      "event_type=click/run-0123456789abcdef_0.parquet",
+      "event_type=page_view/run-0123456789abcdef_0.parquet",
+    ]);
+    const lines = quarantined(result);
+    expect(lines.map((l) => ({ line: l.line, column: l.column }))).toEqual(sample?.quarantined);
+    expect(lines.map((l) => l.reason)).toEqual([
+      'occurred_at: "not-a-time" is not a timestamp',
+      'duration_ms: "fast" is not an int',
+    ]);
+    const source = readFileSync(new URL(sample?.file ?? "", SAMPLES), "utf8").split("\n");
+    expect(lines.map((l) => l.row)).toEqual([source[8], source[9]]);
+    const rows = await allRows(result);
+    expect(rows.map((r) => r["event_id"])).toEqual([
+      "e-0001",
+      "e-0002",
+      "e-0003",
+      "e-0004",
+      "e-0005",
+      "e-0006",
+      "e-0007",
+      "e-0008",
+    ]);
+    expect(rows[4]).toEqual({
+      event_id: "e-0005",
+      session_id: "s-03",
+      event_type: "click",
+      page: "/checkout",
+      duration_ms: null,
+      occurred_at: new Date("2026-11-21T10:00:00Z"),
+      _source_key: "clickstream/ingest_date=2026-11-21/clickstream.ndjson",
+      _source_line: 5n,
+    });
+    expect((await readParquet(result.parquet[0]?.path as string)).types).toEqual({
+      event_id: "BYTE_ARRAY/UTF8",
+      session_id: "BYTE_ARRAY/UTF8",
+      page: "BYTE_ARRAY/UTF8",
+      duration_ms: "INT32/INT_32",
+      occurred_at: "INT64/TIMESTAMP(utc=true)",
+      _source_key: "BYTE_ARRAY/UTF8",
+      _source_line: "INT64/INT_64",
+    });
+  });
+});
+
+/** Every type once, nothing partitioned. */
+const ALL_TYPES = definePipeline({
+  name: "all_types",
+  description: "one column of each type",
+  source: { kind: "push" },
+  format: { type: "csv" },
+  schema: [
+    { name: "id", type: "int", nullable: false },
+    { name: "big", type: "bigint" },
+    { name: "ratio", type: "double" },
+    { name: "flag", type: "boolean" },
+    { name: "day", type: "date" },
+    { name: "at", type: "timestamp" },
+    { name: "label", type: "string", nullable: false },
+  ],
+  partitionKeys: [],
+  transform: { sql: "SELECT * FROM {{raw}}" },
+});
+
+describe("convertFile, coercion and quarantine", () => {
+  it("quarantines each bad row once, with the first bad column, the reason and the exact row text", async () => {
+    // prepare
+    const csv = [
+      "id,big,ratio,flag,day,at,label",
+      "1,9007199254740993,0.5,true,2026-11-21,2026-11-21T10:00:00+02:00,ok",
+      "2,,,,,,also ok",
+      "3,1.5,x,maybe,2026-11-21,2026-11-21T10:00:00Z,bad big",
+      "4,5,1e3,1,2026-11-21T10:00:00Z,2026-11-21,bad day",
+      "5,5,1,0,2026-11-21,2026-11-21 10:00,",
+      "6,too,few",
+      "7,1,1,true,2026-11-21,2026-11-21,x,extra",
+      '8,2,2,false,2026-11-21,2026-11-21,"quoted, with comma"',
+      "1e1,1,1,true,2026-11-21,2026-11-21,exponent id",
+      "",
+    ].join("\n");
+    const path = write("coercion.csv", csv);
+
+    // act
+    const result = await convert(path, ALL_TYPES);
+
+    // assess
+    expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([9, 4, 5]);
+    expect(
+      quarantined(result).map(({ line, column, reason, row }) => ({ line, column, reason, row })),
+    ).toEqual([
+      {
+        line: 4,
+        column: "big",
+        reason: 'big: "1.5" is not a bigint',
+        row: "3,1.5,x,maybe,2026-11-21,2026-11-21T10:00:00Z,bad big",
+      },
+      {
+        line: 5,
+        column: "day",
+        reason: 'day: "2026-11-21T10:00:00Z" is not a date',
+        row: "4,5,1e3,1,2026-11-21T10:00:00Z,2026-11-21,bad day",
+      },
+      {
+        line: 6,
+        column: "label",
+        reason: "label: missing value (the column is not nullable)",
+        row: "5,5,1,0,2026-11-21,2026-11-21 10:00,",
+      },
+      { line: 7, column: null, reason: "row: 3 fields, expected 7", row: "6,too,few" },
+      {
+        line: 8,
+        column: null,
+        reason: "row: 8 fields, expected 7",
+        row: "7,1,1,true,2026-11-21,2026-11-21,x,extra",
+      },
+    ]);
+    expect(result.parquet.map((f) => f.relativeKey)).toEqual(["run-0123456789abcdef.parquet"]);
+    const { rows, types } = await readParquet(result.parquet[0]?.path as string);
+    expect(types).toEqual({
+      id: "INT32/INT_32",
+      big: "INT64/INT_64",
+      ratio: "DOUBLE/-",
+      flag: "BOOLEAN/-",
+      day: "INT32/DATE",
+      at: "INT64/TIMESTAMP(utc=true)",
+      label: "BYTE_ARRAY/UTF8",
+      _source_key: "BYTE_ARRAY/UTF8",
+      _source_line: "INT64/INT_64",
+    });
+    const byLine = rows.sort((a, b) => Number(a["_source_line"]) - Number(b["_source_line"]));
+    expect(
+      byLine.map((r) => [r["id"], r["big"], r["ratio"], r["flag"], r["day"], r["at"], r["label"]]),
+    ).toEqual([
+      [
+        1,
+        9007199254740993n,
+        0.5,
+        true,
+        new Date("2026-11-21T00:00:00Z"),
+        new Date("2026-11-21T08:00:00Z"),
+        "ok",
+      ],
+      [2, null, null, null, null, null, "also ok"],
+      [
+        8,
+        2n,
+        2,
+        false,
+        new Date("2026-11-21T00:00:00Z"),
+        new Date("2026-11-21T00:00:00Z"),
+        "quoted, with comma",
+      ],
+      [10, 1n, 1, true, new Date("2026-11-21T00:00:00Z"), new Date("2026-11-21T00:00:00Z"), "exponent id"],
+    ]);
+  });
+
+  it("maps header names case-insensitively in any order and ignores undeclared columns", async () => {
+    // prepare
+    const path = write("reordered.csv", "LABEL,extra,Id\nfirst,x,1\nsecond,y,2\n");
+
+    // act
+    const result = await convert(path, ALL_TYPES);
+
+    // assess
+    expect(result.ignoredColumns).toEqual(["extra"]);
+    expect((await allRows(result)).map((r) => [r["id"], r["label"], r["big"]])).toEqual([
+      [1, "first", null],
+      [2, "second", null],
+    ]);
+  });
+
+  it("reads a JSON array, quarantining elements that are not valid JSON objects", async () => {
+    // prepare
+    const pipeline = definePipeline({ ...clickstream, format: { type: "json" }, partitionKeys: [] });
+    const json = JSON.stringify([
+      {
+        event_id: "e1",
+        session_id: "s",
+        event_type: "click",
+        page: "/",
+        duration_ms: 5,
+        occurred_at: "2026-11-21T10:00:00Z",
+      },
+      [1, 2],
+    ]).replace(/]$/, ', {"event_id": "e3", oops}, "text"]');
+    const path = write("events.json.gz", gzipSync(json));
+
+    // act
+    const result = await convert(path, pipeline, { compression: "zstd" });
+
+    // assess
+    expect([result.rowsIn, result.rowsOut, result.rowsRejected, result.gzip]).toEqual([4, 1, 3, true]);
+    expect(
+      quarantined(result).map(({ line, column, reason, row }) => ({ line, column, reason, row })),
+    ).toEqual([
+      { line: 2, column: null, reason: "row: a JSON array, not an object", row: "[1,2]" },
+      { line: 3, column: null, reason: "row: not valid JSON", row: '{"event_id": "e3", oops}' },
+      { line: 4, column: null, reason: "row: a JSON varchar, not an object", row: '"text"' },
+    ]);
+    const parquet = await readParquet(result.parquet[0]?.path as string);
+    expect(parquet.codecs).toEqual(["ZSTD"]);
+    expect(parquet.rows).toEqual([
+      {
+        event_id: "e1",
+        session_id: "s",
+        event_type: "click",
+        page: "/",
+        duration_ms: 5,
+        occurred_at: new Date("2026-11-21T10:00:00Z"),
+        _source_key: "clickstream/ingest_date=2026-11-21/events.json.gz",
+        _source_line: 1n,
+      },
+    ]);
+  });
+
+  it("writes nothing but counts for a file whose rows are all bad", async () => {
+    // prepare
+    const path = write("all-bad.csv", "id,label\nx,a\ny,b\n");
+
+    // act
+    const result = await convert(path, ALL_TYPES);
+
+    // assess
+    expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([2, 0, 2]);
+    expect(result.parquet).toEqual([]);
+  });
+
+  it("writes no files and no quarantine for a header-only file", async () => {
+    // act
+    const result = await convert(write("header-only.csv", "id,label\n"), ALL_TYPES);
+
+    // assess
+    expect([result.rowsIn, result.rowsOut, result.rowsRejected, result.quarantine]).toEqual([
+      0,
+      0,
+      0,
+      undefined,
+    ]);
+    expect(result.parquet).toEqual([]);
+  });
+
+  it("rejects the whole file when the header lacks a non-nullable column", async () => {
+    // act
+    const error = await convert(write("no-label.csv", "id,big\n1,2\n"), ALL_TYPES).catch((e: unknown) => e);
+
+    // assess
+    expect(error).toBeInstanceOf(UnreadableFileError);
+    expect((error as UnreadableFileError).reason).toBe("header: no column for label (not nullable)");
+  });
+});
+
+describe("matchHeader", () => {
+  it("collects every header problem at once", () => {
+    // act / assess
+    expect(() => matchHeader(ALL_TYPES.schema, { layout: "csv", header: ["id", "ID", "big"] })).toThrow(
+      'header: column "id" appears twice; no column for label (not nullable)',
+    );
+    expect(() => matchHeader(ALL_TYPES.schema, { layout: "csv", header: ["a", "b"] })).toThrow(
+      "header: no column for id, label (not nullable); none of the declared columns is in it",
+    );
+  });
+});

@@ -1,0 +1,283 @@
+import { createReadStream } from "node:fs";
+import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { createInterface } from "node:readline";
+import type { Column, PipelineDeclaration } from "../../src/pipelines/types.js";
+import { openEngine } from "./duckdb.js";
+import {
+  DEFAULT_MAX_RECORD_BYTES,
+  type PreparedInput,
+  prepareInput,
+  UnreadableFileError,
+} from "./prepare.js";
+import {
+  badRowsSql,
+  copyGoodRowsSql,
+  copyRejectsSql,
+  type StagingSource,
+  structuralRejectsSql,
+} from "./sql.js";
+
+/**
+ * Converts one dropped file to Parquet on local disk, with DuckDB: the pure, S3-free heart of drop-to-raw (the
+ * benchmark runs exactly this). Every record of the input ends up either in a Parquet file or in the quarantine
+ * file, and that is checked; a file that cannot be read as declared throws {@link UnreadableFileError}.
+ */
+
+export interface ConvertOptions {
+  readonly pipeline: PipelineDeclaration;
+  /** Where the file came from: written into each quarantine line and the `_source_key` column. */
+  readonly source: { readonly bucket: string; readonly key: string };
+  /** Deterministic stem of the output files (see paths.ts). */
+  readonly name: string;
+  /** An empty, writable directory for the prepared input, DuckDB's spill files and the outputs. */
+  readonly workDir: string;
+  /** DuckDB memory limit in MB. @default 256 */
+  readonly memoryLimitMb?: number;
+  /** DuckDB threads. @default the CPUs available */
+  readonly threads?: number;
+  /** Parquet compression: snappy writes faster and every Parquet reader has it; zstd is ~30% smaller. @default "snappy" */
+  readonly compression?: "zstd" | "snappy";
+  /** A longer record makes the file unreadable. @default 2 MiB */
+  readonly maxRecordBytes?: number;
+}
+
+export interface ParquetFile {
+  /** The local file. */
+  readonly path: string;
+  /** Its path under the pipeline's ingest_date partition, `/`-separated: `country=DE/<name>_0.parquet`. */
+  readonly relativeKey: string;
+}
+
+export interface Conversion {
+  readonly rowsIn: number;
+  readonly rowsOut: number;
+  readonly rowsRejected: number;
+  readonly bytesIn: number;
+  readonly bytesDecoded: number;
+  readonly gzip: boolean;
+  readonly parquet: readonly ParquetFile[];
+  /** The local quarantine NDJSON, when any row was quarantined. */
+  readonly quarantine: string | undefined;
+  /** CSV header fields that are not declared columns (not written anywhere). */
+  readonly ignoredColumns: readonly string[];
+  /** Milliseconds spent preparing (download, decompress, number) and converting (DuckDB, quarantine). */
+  readonly millis: { readonly prepare: number; readonly convert: number };
+}
+
+/** One line of the quarantine NDJSON. */
+export interface QuarantineLine {
+  readonly source_bucket: string;
+  readonly source_key: string;
+  /** 1-based line of the record (CSV: where it starts; JSON array: the element's index). */
+  readonly line: number;
+  /** The first declared column at fault, or null when the row itself is broken. */
+  readonly column: string | null;
+  /** Starts with the column's name (`quantity: "two" is not an int`), or `row:` for a broken row. */
+  readonly reason: string;
+  /** The record exactly as it was in the file. */
+  readonly row: string;
+}
+
+/** Converts the file at `path` (plain or gzip). */
+export async function convertFile(path: string, options: ConvertOptions): Promise<Conversion> {
+  return convertStream(createReadStream(path, { highWaterMark: 1 << 20 }), options);
+}
+
+/** Converts a stream of the file's bytes (an S3 GetObject body, for instance), never holding it in memory. */
+export async function convertStream(
+  source: AsyncIterable<Uint8Array>,
+  options: ConvertOptions,
+): Promise<Conversion> {
+  const { pipeline, workDir } = options;
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const started = performance.now();
+  const prepared = await prepareInput(source, {
+    format: pipeline.format,
+    key: options.source.key,
+    outPath: join(workDir, "input.prepared"),
+    maxRecordBytes,
+  });
+  const preparedAt = performance.now();
+  const { csv, ignoredColumns } = matchHeader(pipeline.schema, prepared);
+  const staging: StagingSource = {
+    path: prepared.path,
+    layout: prepared.layout,
+    separator: prepared.separator,
+    schema: pipeline.schema,
+    maxLineBytes: maxRecordBytes + 64,
+    ...(csv ? { csv } : {}),
+  };
+  const spill = join(workDir, "spill");
+  const outDir = join(workDir, "parquet");
+  await mkdir(spill, { recursive: true });
+  await mkdir(outDir, { recursive: true });
+  const engine = await openEngine({
+    tempDirectory: spill,
+    ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  });
+  let rowsOut: number;
+  let parquet: ParquetFile[];
+  const rejectsPath = join(workDir, "rejects.ndjson");
+  let rejectsWritten: number;
+  try {
+    const db = engine.connection;
+    const partitioned = pipeline.partitionKeys.length > 0;
+    const target = partitioned ? outDir : join(outDir, `${options.name}.parquet`);
+    const copied = await db.runAndReadAll(
+      copyGoodRowsSql(staging, "rejects", {
+        path: target,
+        partitionKeys: pipeline.partitionKeys,
+        fileStem: options.name,
+        compression: options.compression ?? "snappy",
+        sourceKey: options.source.key,
+      }),
+    );
+    rowsOut = Number(copied.getRowObjectsJson()[0]?.["Count"] ?? 0);
+    parquet = rowsOut === 0 ? [] : await listParquet(outDir);
+    const structural = await db.runAndReadAll(
+      `SELECT count(*) AS n FROM (${structuralRejectsSql(staging, "rejects")})`,
+    );
+    const structuralRows = Number(structural.getRowObjectsJson()[0]?.["n"] ?? 0);
+    // A second scan for bad values only when the counts say there are some.
+    const parts = [structuralRejectsSql(staging, "rejects")];
+    if (rowsOut + structuralRows !== prepared.rows) parts.push(badRowsSql(staging));
+    if (rowsOut + structuralRows === prepared.rows && structuralRows === 0) rejectsWritten = 0;
+    else {
+      const written = await db.runAndReadAll(copyRejectsSql(parts, rejectsPath));
+      rejectsWritten = Number(written.getRowObjectsJson()[0]?.["Count"] ?? written.rowsChanged);
+    }
+  } finally {
+    engine.close();
+  }
+  let quarantine: string | undefined;
+  let rowsRejected = 0;
+  if (rejectsWritten > 0) {
+    quarantine = join(workDir, "quarantine.ndjson");
+    rowsRejected = await writeQuarantine(rejectsPath, prepared, options.source, quarantine);
+  }
+  if (prepared.rows !== rowsOut + rowsRejected || rowsRejected !== rejectsWritten)
+    throw new UnreadableFileError(
+      `rows could not be accounted for: ${prepared.rows} read, ${rowsOut} converted + ${rowsRejected} quarantined; ` +
+        "the file's quoting is ambiguous",
+    );
+  await rm(spill, { recursive: true, force: true });
+  return {
+    rowsIn: prepared.rows,
+    rowsOut,
+    rowsRejected,
+    bytesIn: prepared.bytesIn,
+    bytesDecoded: prepared.bytesDecoded,
+    gzip: prepared.gzip,
+    parquet,
+    quarantine,
+    ignoredColumns,
+    millis: { prepare: preparedAt - started, convert: performance.now() - preparedAt },
+  };
+}
+
+/**
+ * Maps declared columns to CSV fields by header name (trimmed, case-insensitive), or by position without a header.
+ * A header that repeats a declared column, lacks a non-nullable one, or has none of them makes the file unreadable.
+ */
+export function matchHeader(
+  schema: readonly Column[],
+  prepared: Pick<PreparedInput, "layout" | "header">,
+): { csv: StagingSource["csv"]; ignoredColumns: string[] } {
+  if (prepared.layout !== "csv") return { csv: undefined, ignoredColumns: [] };
+  const header = prepared.header;
+  if (header === undefined)
+    return {
+      csv: { fieldCount: schema.length, fieldOf: new Map(schema.map((c, i) => [c.name, i])) },
+      ignoredColumns: [],
+    };
+  const declared = new Set(schema.map((c) => c.name));
+  const fieldOf = new Map<string, number>();
+  const ignoredColumns: string[] = [];
+  const problems: string[] = [];
+  header.forEach((raw, i) => {
+    const name = raw.toLowerCase();
+    if (!declared.has(name)) ignoredColumns.push(raw);
+    else if (fieldOf.has(name)) problems.push(`column "${name}" appears twice`);
+    else fieldOf.set(name, i);
+  });
+  const missing = schema.filter((c) => !(c.nullable ?? true) && !fieldOf.has(c.name)).map((c) => c.name);
+  if (missing.length > 0) problems.push(`no column for ${missing.join(", ")} (not nullable)`);
+  if (fieldOf.size === 0) problems.push("none of the declared columns is in it");
+  if (problems.length > 0) throw new UnreadableFileError(`header: ${problems.join("; ")}`);
+  return { csv: { fieldCount: header.length, fieldOf }, ignoredColumns };
+}
+
+async function listParquet(dir: string): Promise<ParquetFile[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && e.name.endsWith(".parquet"))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  return files.map((path) => ({ path, relativeKey: relative(dir, path).split(sep).join("/") }));
+}
+
+/**
+ * Turns DuckDB's `{line, column, reason, off, len}` lines into quarantine lines, reading each row's exact text back
+ * from the prepared file (the rejects are sorted by line, so the reads move forward through it).
+ */
+async function writeQuarantine(
+  rejectsPath: string,
+  prepared: PreparedInput,
+  source: { readonly bucket: string; readonly key: string },
+  outPath: string,
+): Promise<number> {
+  const input = await open(prepared.path, "r");
+  const output = await open(outPath, "w");
+  let written = 0;
+  let buffer = "";
+  try {
+    const lines = createInterface({
+      input: createReadStream(rejectsPath),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    for await (const text of lines) {
+      if (text === "") continue;
+      const reject = JSON.parse(text) as {
+        line: number | null;
+        column: string | null;
+        reason: string;
+        off: number | null;
+        len: number | null;
+      };
+      if (reject.line === null || reject.off === null || reject.len === null)
+        throw new UnreadableFileError(`a rejected record has no line number (${reject.reason})`);
+      const s = prepared.separator;
+      const start = reject.off + `${reject.line}${s}${reject.off}${s}${reject.len}${s}`.length;
+      const bytes = Buffer.allocUnsafe(reject.len);
+      const { bytesRead } = await input.read(bytes, 0, reject.len, start);
+      const line: QuarantineLine = {
+        source_bucket: source.bucket,
+        source_key: source.key,
+        line: reject.line,
+        column: reject.column,
+        reason: reject.reason,
+        row: bytes.toString("utf8", 0, bytesRead),
+      };
+      buffer += `${JSON.stringify(line)}\n`;
+      written++;
+      if (buffer.length > 1 << 20) {
+        await output.write(buffer);
+        buffer = "";
+      }
+    }
+    if (buffer.length > 0) await output.write(buffer);
+  } finally {
+    await input.close();
+    await output.close();
+  }
+  return written;
+}
+
+/** Total size of the local files, for logs. */
+export async function sizeOf(paths: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const path of paths) total += (await stat(path)).size;
+  return total;
+}

@@ -1,0 +1,76 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+
+/** The `@duckdb/node-api` module (types only: the code is loaded at run time by {@link loadDuckDb}). */
+export type DuckDbModule = typeof import("@duckdb/node-api");
+export type DuckDbConnection = import("@duckdb/node-api").DuckDBConnection;
+
+/** Where the DuckDB layer puts its packages (layer zip entries are `nodejs/node_modules/...`). */
+export const LAYER_NODE_MODULES = "/opt/nodejs/node_modules";
+
+let loaded: DuckDbModule | undefined;
+
+/**
+ * Loads `@duckdb/node-api` (CommonJS, with a native addon) through `require`, never a bare ESM `import`: the bundle
+ * keeps it external, and an ESM bundle in Lambda resolves bare specifiers only from /var/task/node_modules, not from
+ * layers. `require` from this file finds it in the repository's node_modules (tests, benchmarks) and through
+ * NODE_PATH in Lambda; the explicit layer path is the last resort.
+ */
+export function loadDuckDb(layerNodeModules: string = LAYER_NODE_MODULES): DuckDbModule {
+  if (loaded) return loaded;
+  const attempts: string[] = [];
+  const candidates = [import.meta.url, join(layerNodeModules, "noop.js")];
+  for (const from of candidates) {
+    if (from !== import.meta.url && !existsSync(join(layerNodeModules, "@duckdb", "node-api"))) continue;
+    try {
+      loaded = createRequire(from)("@duckdb/node-api") as DuckDbModule;
+      return loaded;
+    } catch (error) {
+      attempts.push(`from ${from}: ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+  throw new Error(
+    `cannot load @duckdb/node-api (install it, or attach the DuckDB layer at ${layerNodeModules}): ${attempts.join("; ")}`,
+  );
+}
+
+export interface EngineOptions {
+  /** DuckDB's buffer-manager limit in MB; beyond it, DuckDB spills to `tempDirectory`. @default 256 */
+  readonly memoryLimitMb?: number;
+  /** Worker threads. @default the number of CPUs this process may use */
+  readonly threads?: number;
+  /** Where DuckDB spills. Must exist and be writable (in Lambda, under /tmp). */
+  readonly tempDirectory: string;
+}
+
+/**
+ * A fresh in-memory DuckDB with bounded memory that only ever touches local files: no extension is installed or
+ * loaded from the network (httpfs cannot be downloaded here; S3 I/O is the caller's), and insertion order is not
+ * preserved, which is what lets COPY stream instead of buffering.
+ */
+export async function openEngine(options: EngineOptions): Promise<{
+  readonly connection: DuckDbConnection;
+  close(): void;
+}> {
+  const duckdb = loadDuckDb();
+  const instance = await duckdb.DuckDBInstance.create(":memory:", {
+    memory_limit: `${options.memoryLimitMb ?? 256}MB`,
+    threads: String(options.threads ?? availableParallelism()),
+    temp_directory: options.tempDirectory,
+    preserve_insertion_order: "false",
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
+  const connection = await instance.connect();
+  // Strings without an offset are UTC; TIMESTAMPTZ values are written as UTC instants.
+  await connection.run("SET TimeZone = 'UTC'");
+  return {
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

@@ -1,0 +1,290 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import type { PipelineFormat } from "../../src/pipelines/types.js";
+import { type PreparedInput, prepareInput, splitCsvRecord, UnreadableFileError } from "./prepare.js";
+
+const dir = mkdtempSync(join(tmpdir(), "drop-to-raw-prepare-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The content in chunks of `size` bytes (1: every byte its own chunk, to cross every boundary). */
+async function* chunks(content: Buffer, size: number): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < content.length; i += size) yield content.subarray(i, i + size);
+}
+
+let n = 0;
+async function prepare(
+  content: string | Buffer,
+  format: PipelineFormat,
+  options: { key?: string; chunk?: number; maxRecordBytes?: number } = {},
+): Promise<{ prepared: PreparedInput; text: string }> {
+  const outPath = join(dir, `prepared-${n++}`);
+  const bytes = typeof content === "string" ? Buffer.from(content) : content;
+  const prepared = await prepareInput(chunks(bytes, options.chunk ?? 64 * 1024), {
+    format,
+    key: options.key ?? "p/file",
+    outPath,
+    ...(options.maxRecordBytes !== undefined ? { maxRecordBytes: options.maxRecordBytes } : {}),
+  });
+  return { prepared, text: readFileSync(outPath, "utf8") };
+}
+
+/** The prepared file's records as [line, record] pairs, checking that each offset/length points at its record. */
+function records(text: string, separator: string): [number, string][] {
+  const bytes = Buffer.from(text);
+  const out: [number, string][] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const fields: string[] = [];
+    let cursor = at;
+    for (let i = 0; i < 3; i++) {
+      const end = bytes.indexOf(separator, cursor);
+      fields.push(bytes.toString("utf8", cursor, end));
+      cursor = end + 1;
+    }
+    const [line, offset, length] = fields.map(Number) as [number, number, number];
+    expect(offset).toBe(at);
+    out.push([line, bytes.toString("utf8", cursor, cursor + length)]);
+    expect(bytes[cursor + length]).toBe(10);
+    at = cursor + length + 1;
+  }
+  return out;
+}
+
+const CSV: PipelineFormat = { type: "csv" };
+
+describe("prepareInput, csv", () => {
+  const content =
+    '\uFEFFid,name,note\r\n1,a,plain\r\n\r\n2,"b, with comma","multi\nline ""quoted"""\n3,c,"x"\n\n4,d,last';
+
+  it.each([1, 3, 7, 64 * 1024])(
+    "numbers records by the line they start on (chunks of %i bytes)",
+    async (chunk) => {
+      // act
+      const { prepared, text } = await prepare(content, CSV, { chunk });
+
+      // assess
+      expect(prepared.header).toEqual(["id", "name", "note"]);
+      expect(prepared.rows).toBe(4);
+      expect(prepared.gzip).toBe(false);
+      expect(prepared.bytesIn).toBe(Buffer.byteLength(content));
+      expect(records(text, ",")).toEqual([
+        [2, "1,a,plain"],
+        [4, '2,"b, with comma","multi\nline ""quoted"""'],
+        [6, '3,c,"x"'],
+        [8, "4,d,last"],
+      ]);
+    },
+  );
+
+  it.each([1, 2, 3])("accepts multi-byte UTF-8 split across chunks of %i bytes", async (chunk) => {
+    // act
+    const { text } = await prepare("id,name\n1,café €𝄞\n", CSV, { chunk });
+
+    // assess
+    expect(records(text, ",")).toEqual([[2, "1,café €𝄞"]]);
+  });
+
+  it("opens quotes only at the start of a field, as DuckDB does", async () => {
+    // prepare: a quote inside an unquoted field is literal and must not swallow the next line
+    const csv = 'a,b\n1,x"y\n2,z\n3,"p""\nq"\n';
+
+    // act
+    const { text } = await prepare(csv, CSV, { chunk: 2 });
+
+    // assess
+    expect(records(text, ",")).toEqual([
+      [2, '1,x"y'],
+      [3, "2,z"],
+      [4, '3,"p""\nq"'],
+    ]);
+  });
+
+  it("uses the declared delimiter for the prefix and reads files without a header", async () => {
+    // act
+    const { prepared, text } = await prepare("1;a\n2;b\n", { type: "csv", delimiter: ";", header: false });
+
+    // assess
+    expect(prepared.header).toBeUndefined();
+    expect(prepared.separator).toBe(";");
+    expect(records(text, ";")).toEqual([
+      [1, "1;a"],
+      [2, "2;b"],
+    ]);
+  });
+
+  it("keeps a header-only file as zero rows", async () => {
+    // act
+    const { prepared, text } = await prepare("id,name\n", CSV);
+
+    // assess
+    expect(prepared.rows).toBe(0);
+    expect(prepared.header).toEqual(["id", "name"]);
+    expect(text).toBe("");
+  });
+
+  it("rejects a record longer than the limit (an unbalanced quote swallowing the file)", async () => {
+    // act / assess
+    await expect(
+      prepare('id,name\n1,"never closed\n2,b\n3,c\n', CSV, { maxRecordBytes: 12 }),
+    ).rejects.toThrow("the record starting at line 2 is longer than 12 bytes (an unbalanced quote?)");
+  });
+});
+
+describe("prepareInput, compression and bad files", () => {
+  it("reads gzip by its magic bytes even without a .gz suffix", async () => {
+    // prepare
+    const gz = gzipSync("id\n1\n2\n");
+
+    // act
+    const { prepared, text } = await prepare(gz, CSV, { chunk: 1 });
+
+    // assess
+    expect(prepared.gzip).toBe(true);
+    expect(prepared.bytesIn).toBe(gz.length);
+    expect(prepared.bytesDecoded).toBe(7);
+    expect(records(text, ",")).toEqual([
+      [2, "1"],
+      [3, "2"],
+    ]);
+  });
+
+  const cases: {
+    name: string;
+    content: string | Buffer;
+    key?: string;
+    format?: PipelineFormat;
+    reason: string;
+  }[] = [
+    {
+      name: "a .gz key that is not gzip",
+      content: "id\n1\n",
+      key: "p/file.csv.gz",
+      reason: "not gzip: the key ends in .gz",
+    },
+    {
+      name: "declared gzip that is not",
+      content: "id\n1\n",
+      format: { type: "csv", compression: "gzip" },
+      reason: "not gzip",
+    },
+    { name: "corrupt gzip", content: gzipSync("id\n1\n2\n").subarray(0, 15), reason: "corrupt gzip" },
+    { name: "an empty file", content: "", reason: "empty file" },
+    { name: "an empty .gz file", content: "", key: "p/f.gz", reason: "empty file" },
+    {
+      name: "blank lines only",
+      content: "\n\r\n  \n",
+      format: { type: "ndjson" },
+      reason: "empty file: no records, only blank lines",
+    },
+    {
+      name: "binary content",
+      content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]),
+      reason: "binary content: NUL byte at decoded offset 4; not a text csv file",
+    },
+    {
+      name: "Latin-1 text",
+      content: Buffer.from("id\ncaf\xe9\n", "latin1"),
+      reason: "not UTF-8 text: an invalid byte sequence at decoded offset 6",
+    },
+    {
+      name: "a truncated UTF-8 sequence at the end",
+      content: Buffer.from([0x69, 0x64, 0x0a, 0xe2, 0x82]),
+      reason: "not UTF-8 text: an invalid byte sequence at decoded offset 3",
+    },
+  ];
+  it.each(cases)("rejects $name as a whole", async ({ content, key, format, reason }) => {
+    // act
+    const error = await prepare(content, format ?? CSV, key !== undefined ? { key } : {}).catch(
+      (e: unknown) => e,
+    );
+
+    // assess
+    expect(error).toBeInstanceOf(UnreadableFileError);
+    expect((error as UnreadableFileError).reason).toContain(reason);
+  });
+});
+
+describe("prepareInput, ndjson", () => {
+  it("numbers every non-blank line by its line in the file", async () => {
+    // act
+    const { prepared, text } = await prepare(
+      '{"a":1}\n\n{"a":2}\r\n   \nnot json\n{"a":3}',
+      { type: "ndjson" },
+      { chunk: 4 },
+    );
+
+    // assess
+    expect(prepared.rows).toBe(4);
+    expect(records(text, "\x1f")).toEqual([
+      [1, '{"a":1}'],
+      [3, '{"a":2}'],
+      [5, "not json"],
+      [6, '{"a":3}'],
+    ]);
+  });
+});
+
+describe("prepareInput, json array", () => {
+  it.each([1, 5, 1024])(
+    "splits the array into one element per record (chunks of %i bytes)",
+    async (chunk) => {
+      // prepare
+      const json = '[\n  {"a": 1, "b": "x,]}"},\n  {"a": [1, {"c": "\\"]"}]},\n  42,\n  "s"\n]\n';
+
+      // act
+      const { prepared, text } = await prepare(json, { type: "json" }, { chunk });
+
+      // assess
+      expect(prepared.rows).toBe(4);
+      expect(records(text, "\x1f")).toEqual([
+        [1, '{"a": 1, "b": "x,]}"}'],
+        [2, '{"a": [1, {"c": "\\"]"}]}'],
+        [3, "42"],
+        [4, '"s"'],
+      ]);
+    },
+  );
+
+  it("puts a pretty-printed element on one line", async () => {
+    // act
+    const { text } = await prepare('[{\n  "a": 1,\r\n  "b": 2\n}]', { type: "json" });
+
+    // assess
+    expect(records(text, "\x1f")).toEqual([[1, '{   "a": 1,    "b": 2 }']]);
+  });
+
+  it("keeps empty elements as (bad) rows and an empty array as no rows", async () => {
+    // act
+    const empty = await prepare("[ ]", { type: "json" });
+    const holes = await prepare("[1,,2,]", { type: "json" });
+
+    // assess
+    expect(empty.prepared.rows).toBe(0);
+    expect(records(holes.text, "\x1f")).toEqual([
+      [1, "1"],
+      [2, ""],
+      [3, "2"],
+      [4, ""],
+    ]);
+  });
+
+  it.each([
+    ['{"a":1}', 'not a JSON array: the file starts with "{", not "["'],
+    ['[{"a":1}', "truncated JSON array: the file ends inside the array, after 0 elements"],
+    ['[{"a":1}] x', 'not a JSON array: content after the closing "]" at byte 10'],
+  ])("rejects %s as a whole", async (json, reason) => {
+    // act / assess
+    await expect(prepare(json, { type: "json" })).rejects.toThrow(reason);
+  });
+});
+
+describe("splitCsvRecord", () => {
+  it("splits and unquotes", () => {
+    // act / assess
+    expect(splitCsvRecord('a,"b,c","d""e",,f ', ",")).toEqual(["a", "b,c", 'd"e', "", "f "]);
+    expect(splitCsvRecord("a\tb", "\t")).toEqual(["a", "b"]);
+  });
+});
