@@ -53,7 +53,15 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 .PHONY: build
-build: install dist/main.cjs dist/cli.cjs ## Compile the app and CLI (esbuild; no type-checking runner on the synth path)
+build: install dist/main.cjs dist/cli.cjs handlers ## Compile the app, the CLI and the handlers (esbuild; no type-checking runner on the synth path)
+
+HANDLER_SOURCES := $(shell find handlers src/pipelines -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
+
+.PHONY: handlers
+handlers: dist/handlers/manifest.json ## Bundle the Lambda handlers and the DuckDB layer (deterministic zips)
+
+dist/handlers/manifest.json: $(HANDLER_SOURCES) package-lock.json node_modules/.installed
+	@node --import tsx handlers/build.ts --out dist/handlers
 
 dist/main.cjs: $(SOURCES) node_modules/.installed
 	@$(BIN)/esbuild main.ts $(ESBUILD_APP) --outfile=$@
@@ -151,9 +159,14 @@ lint: install ## Biome (lint + format check) and tsc --noEmit
 fmt: install ## Format and apply safe lint fixes
 	$(BIN)/biome check --write .
 
+.PHONY: policy
+policy: synth ## The security rule pack over every synthesized stack
+	@node --import tsx src/policy/cli.ts cdktf.out
+
 .PHONY: bench
-bench: build ## Benchmarks (figures, not pass/fail)
+bench: build ## Benchmarks (figures, not pass/fail): synth, handlers
 	@node --import tsx bench/synth.ts
+	@node --import tsx bench/handlers.ts
 
 .PHONY: clean
 clean: ## Remove build output (not the running moto: use local/down)

@@ -1,14 +1,32 @@
 import { defineConfig } from "vitest/config";
 
+const ignored = ["**/node_modules/**", "dist/**", "cdktf.out/**", ".eventlake/**"];
+
 export default defineConfig({
   test: {
-    include: ["**/*.test.ts"],
-    exclude: ["**/node_modules/**", "dist/**", "cdktf.out/**", ".eventlake/**"],
     // A run that finds no test is a failure of ours, not a pass.
     passWithNoTests: false,
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ["default"],
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["**/*.test.ts"], exclude: [...ignored, "**/*.lake.test.ts"] },
+      },
+      {
+        // One moto and one applied local stack, shared by every *.lake.test.ts (see src/testing/lake-setup.ts).
+        // Files run one at a time: they share queues.
+        extends: true,
+        test: {
+          name: "lake",
+          include: ["**/*.lake.test.ts"],
+          exclude: ignored,
+          globalSetup: ["src/testing/lake-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

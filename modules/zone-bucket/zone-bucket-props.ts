@@ -23,6 +23,8 @@ export interface ZoneBucketProps {
   readonly accessLogs?: { readonly target: ZoneBucket; readonly prefix?: string };
   /** Expire current objects after this many days (e.g. the drop zone). @default never */
   readonly expireAfterDays?: number;
+  /** Expire current objects under a prefix sooner than the rest, e.g. one pipeline's drop files. @default none */
+  readonly prefixExpirations?: readonly { readonly prefix: string; readonly days: number }[];
   /** Expire noncurrent versions after this many days. @default 30 */
   readonly noncurrentVersionExpiryDays?: number;
   /** Abort incomplete multipart uploads after this many days. @default 7 */

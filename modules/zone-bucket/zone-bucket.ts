@@ -17,34 +17,9 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
-import type { AwsContext, Grantee } from "../aws-context/index.js";
+import { type AwsContext, type Grantee, keyAdminStatement } from "../aws-context/index.js";
 import { ZONE_BUCKET_DEFAULTS, type ZoneBucketProps } from "./zone-bucket-props.js";
 
-/**
- * Key administration for the account root, which is what lets IAM manage the key at all. In a key policy the
- * resource "*" means "this key"; no narrower form exists.
- */
-const KEY_ADMIN_ACTIONS = [
-  "kms:CancelKeyDeletion",
-  "kms:CreateAlias",
-  "kms:CreateGrant",
-  "kms:DeleteAlias",
-  "kms:DescribeKey",
-  "kms:DisableKey",
-  "kms:EnableKey",
-  "kms:EnableKeyRotation",
-  "kms:GetKeyPolicy",
-  "kms:GetKeyRotationStatus",
-  "kms:ListGrants",
-  "kms:ListResourceTags",
-  "kms:PutKeyPolicy",
-  "kms:RevokeGrant",
-  "kms:ScheduleKeyDeletion",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:UpdateAlias",
-  "kms:UpdateKeyDescription",
-];
 const KEY_DECRYPT = ["kms:Decrypt", "kms:DescribeKey"];
 const KEY_ENCRYPT = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
 
@@ -76,12 +51,7 @@ export class ZoneBucket extends Construct {
 
     // Build.
     if (encryption === "kms") {
-      this.keyStatements.push({
-        sid: "KeyAdministrationByAccount",
-        principals: [{ type: "AWS", identifiers: [aws.rootArn] }],
-        actions: KEY_ADMIN_ACTIONS,
-        resources: ["*"],
-      });
+      this.keyStatements.push(keyAdminStatement(aws));
       this.keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", { statement: this.keyStatements });
       this.key =
         props.existingKey ??
@@ -272,6 +242,13 @@ function lifecycleRules(props: ZoneBucketProps): S3BucketLifecycleConfigurationR
       filter: everything,
       expiration: [{ days: props.expireAfterDays }],
     });
+  for (const { prefix, days } of props.prefixExpirations ?? [])
+    rules.push({
+      id: `expire-${prefix.replace(/[^A-Za-z0-9-]+/g, "-").replace(/-+$/, "")}`,
+      status: "Enabled",
+      filter: [{ prefix }],
+      expiration: [{ days }],
+    });
   if (props.intelligentTieringAfterDays !== undefined)
     rules.push({
       id: "intelligent-tiering",
@@ -292,6 +269,10 @@ function validate(props: ZoneBucketProps): void {
   positive("noncurrentVersionExpiryDays", props.noncurrentVersionExpiryDays);
   positive("abortIncompleteUploadsAfterDays", props.abortIncompleteUploadsAfterDays);
   positive("intelligentTieringAfterDays", props.intelligentTieringAfterDays);
+  for (const { prefix, days } of props.prefixExpirations ?? []) {
+    positive("prefixExpirations", days);
+    if (prefix.length === 0) problems.push("prefixExpirations: a prefix must not be empty");
+  }
   const window = props.keyDeletionWindowDays;
   if (window !== undefined && (!Number.isInteger(window) || window < 7 || window > 30))
     problems.push(`keyDeletionWindowDays must be 7 to 30, got ${window}`);

@@ -5,13 +5,20 @@ import { compatFor, LOCAL_GAPS } from "./compat.js";
 describe("local compatibility", () => {
   it("lists every gap in the README's local section", () => {
     const readme = readFileSync("README.md", "utf8");
-    for (const gap of LOCAL_GAPS) expect(readme, gap.id).toContain(`| \`${gap.id}\` |`);
+    for (const gap of LOCAL_GAPS) expect(readme, gap.id).toMatch(new RegExp(`\\|\\s*\`${gap.id}\`\\s*\\|`));
+  });
+
+  it("matches moto's encoded event keys in local filters only", () => {
+    expect(compatFor({ name: "local" }).eventKeyPrefixes("orders/")).toEqual(["orders/", "orders%2F"]);
+    expect(compatFor({ name: "sandbox" }).eventKeyPrefixes("orders/")).toEqual(["orders/"]);
   });
 
   it("changes nothing outside local", () => {
-    expect(compatFor({ name: "test" })).toEqual({
+    expect({ ...compatFor({ name: "test" }), eventKeyPrefixes: undefined }).toEqual({
+      eventKeyPrefixes: undefined,
       isLocal: false,
       denyInsecureTransport: true,
+      sqsRedriveAllowPolicy: true,
       eventSourceMappingsEnabled: true,
       stateMachines: true,
       cloudtrailLogging: true,
@@ -23,9 +30,11 @@ describe("local compatibility", () => {
   });
 
   it("turns off in local exactly what moto cannot do", () => {
-    expect(compatFor({ name: "local" })).toEqual({
+    expect({ ...compatFor({ name: "local" }), eventKeyPrefixes: undefined }).toEqual({
+      eventKeyPrefixes: undefined,
       isLocal: true,
       denyInsecureTransport: false,
+      sqsRedriveAllowPolicy: false,
       eventSourceMappingsEnabled: false,
       stateMachines: false,
       cloudtrailLogging: false,

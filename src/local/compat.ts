@@ -24,6 +24,17 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
       "every environment uses the inline redrive_policy on the queue; only the queue policy is a separate resource",
   },
   {
+    id: "sqs-redrive-allow-policy",
+    what: "RedriveAllowPolicy is accepted but never stored, so the provider's attribute waiter hangs 3 minutes, then fails",
+    handling: "DLQs get no redrive_allow_policy in local (found here, not in TOOLCHAIN.md)",
+  },
+  {
+    id: "s3-event-key-encoding",
+    what: 'event keys are quote_plus-encoded, "/" included, so an SNS filter on the prefix "orders/" never matches',
+    handling:
+      "in local, key filters also match the encoded prefix (orders%2F); handlers decode keys the way real S3 needs too",
+  },
+  {
     id: "sqs-event-source-mappings",
     what: "moto tries to run SQS event source mappings, fails without Docker and returns the message, raising its receive count",
     handling: "event source mappings are created disabled in local; the local runner is the only consumer",
@@ -94,6 +105,9 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
 export interface CompatSettings {
   readonly isLocal: boolean;
   readonly denyInsecureTransport: boolean;
+  readonly sqsRedriveAllowPolicy: boolean;
+  /** The key prefixes an SNS filter must list to match objects under `prefix` in S3's event notifications. */
+  readonly eventKeyPrefixes: (prefix: string) => string[];
   readonly eventSourceMappingsEnabled: boolean;
   readonly stateMachines: boolean;
   readonly cloudtrailLogging: boolean;
@@ -109,6 +123,8 @@ export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings 
   return {
     isLocal: local,
     denyInsecureTransport: !local,
+    sqsRedriveAllowPolicy: !local,
+    eventKeyPrefixes: (prefix) => (local ? [prefix, encodeURIComponent(prefix)] : [prefix]),
     eventSourceMappingsEnabled: !local,
     stateMachines: !local,
     cloudtrailLogging: !local,

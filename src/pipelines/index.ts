@@ -3,8 +3,8 @@ import { resolve } from "node:path";
 import type { PipelineDeclaration } from "./types.js";
 import { validatePipelines } from "./validate.js";
 
-export { pipelineProblems, PipelineError, validatePipelines } from "./validate.js";
 export * from "./types.js";
+export { PipelineError, pipelineProblems, validatePipelines } from "./validate.js";
 
 /** Where declarations live: one file per dataset, default-exporting `definePipeline({...})`. */
 export const DEFINITIONS_DIR = "src/pipelines/definitions";
@@ -21,7 +21,8 @@ export async function loadPipelines(dir = DEFINITIONS_DIR): Promise<readonly Pip
   for (const file of files) {
     const name = file.slice(0, -".ts".length);
     const module = (await import(`./definitions/${name}.ts`)) as { default?: PipelineDeclaration };
-    if (!module.default) throw new Error(`${dir}/${file} has no default export: export default definePipeline({...})`);
+    if (!module.default)
+      throw new Error(`${dir}/${file} has no default export: export default definePipeline({...})`);
     declarations.push(module.default);
   }
   return validatePipelines(declarations);

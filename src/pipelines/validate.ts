@@ -22,9 +22,11 @@ export function pipelineProblems(p: PipelineDeclaration): string[] {
     if (seconds !== undefined && (seconds < 0 || seconds > 900)) at("source.bufferSeconds", "must be 0-900");
     const mb = source.bufferMegabytes;
     if (mb !== undefined && (mb < 1 || mb > 128)) at("source.bufferMegabytes", "must be 1-128");
-  } else if (source.kind !== "push") at("source.kind", `"${(source as { kind: string }).kind}" is not http, push or stream`);
+  } else if (source.kind !== "push")
+    at("source.kind", `"${(source as { kind: string }).kind}" is not http, push or stream`);
 
-  if (!["csv", "json", "ndjson"].includes(p.format.type)) at("format.type", `"${p.format.type}" is not csv, json or ndjson`);
+  if (!["csv", "json", "ndjson"].includes(p.format.type))
+    at("format.type", `"${p.format.type}" is not csv, json or ndjson`);
   if (p.format.type !== "csv" && (p.format.delimiter !== undefined || p.format.header !== undefined))
     at("format", "delimiter and header apply to csv only");
   if (p.format.delimiter !== undefined && p.format.delimiter.length !== 1)
@@ -34,7 +36,8 @@ export function pipelineProblems(p: PipelineDeclaration): string[] {
   const seen = new Set<string>();
   for (const [i, column] of p.schema.entries()) {
     if (!NAME.test(column.name)) at(`schema[${i}].name`, `"${column.name}" must be lower-case snake_case`);
-    if (RESERVED_COLUMNS.includes(column.name)) at(`schema[${i}].name`, `"${column.name}" is reserved by the lake`);
+    if (RESERVED_COLUMNS.includes(column.name))
+      at(`schema[${i}].name`, `"${column.name}" is reserved by the lake`);
     if (seen.has(column.name)) at(`schema[${i}].name`, `"${column.name}" is declared twice`);
     seen.add(column.name);
     if (!COLUMN_TYPES.includes(column.type))
@@ -47,7 +50,8 @@ export function pipelineProblems(p: PipelineDeclaration): string[] {
   if (p.transform.engine !== undefined && !["athena", "glue"].includes(p.transform.engine))
     at("transform.engine", `"${p.transform.engine}" is not athena or glue`);
   const days = p.dropRetentionDays;
-  if (days !== undefined && (!Number.isInteger(days) || days < 1)) at("dropRetentionDays", "must be a whole number >= 1");
+  if (days !== undefined && (!Number.isInteger(days) || days < 1))
+    at("dropRetentionDays", "must be a whole number >= 1");
   return problems;
 }
 

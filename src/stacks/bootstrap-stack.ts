@@ -34,11 +34,27 @@ export class BootstrapStack extends TerraformStack {
     new LocalBackend(this, { path: `${props.stateDir}/terraform.tfstate` });
     const aws = new AwsContext(this, "context");
 
+    const logs = new ZoneBucket(this, "state-access-logs", {
+      context: aws,
+      zone: "tfstate-logs",
+      bucketName: `${lake.state.bucket.slice(0, 58)}-logs`,
+      // S3 server access logging cannot deliver to an SSE-KMS bucket.
+      encryption: "s3-managed",
+      expireAfterDays: 365,
+    });
+    logs.addToBucketPolicy({
+      sid: "AllowS3ServerAccessLogs",
+      principals: [{ type: "Service", identifiers: [aws.servicePrincipal("logging.s3")] }],
+      actions: ["s3:PutObject"],
+      resources: [logs.objectsArn()],
+      condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] }],
+    });
     const state = new ZoneBucket(this, "state", {
       context: aws,
       zone: "tfstate",
       bucketName: lake.state.bucket,
       noncurrentVersionExpiryDays: 90,
+      accessLogs: { target: logs, prefix: "tfstate/" },
     });
     state.bucket.lifecycle = { preventDestroy: true };
     state.key?.addOverride("lifecycle.prevent_destroy", true);

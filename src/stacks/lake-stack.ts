@@ -1,13 +1,14 @@
-import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { Alerts } from "../../modules/alerts/index.js";
 import { AwsContext } from "../../modules/aws-context/index.js";
-import { ZoneBucket } from "../../modules/zone-bucket/index.js";
 import type { EnvironmentConfig, LakeConfig } from "../config/types.js";
 import { compatFor } from "../local/compat.js";
-import { bucketName, NAME_LIMITS, physicalName } from "../naming.js";
+import { physicalName } from "../naming.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 import { addAwsProvider, addBackend } from "./aws-provider.js";
+import { buildEventing, type LakeEventing } from "./eventing.js";
+import { buildZones, type LakeZones } from "./zones.js";
 
 export interface LakeStackProps {
   readonly lake: LakeConfig;
@@ -18,55 +19,54 @@ export interface LakeStackProps {
 /** One environment's lake. Composition only: every resource comes from a construct in modules/. */
 export class LakeStack extends TerraformStack {
   readonly context: AwsContext;
-  readonly zones: Readonly<Record<"logs" | "drop", ZoneBucket>>;
+  readonly zones: LakeZones;
+  readonly eventing: LakeEventing;
+  readonly alerts: Alerts;
 
   constructor(scope: Construct, id: string, props: LakeStackProps) {
     super(scope, id);
-    const { lake, env } = props;
+    const { lake, env, pipelines } = props;
     const compat = compatFor(env);
     addAwsProvider(this, env);
     addBackend(this, lake, env);
     this.context = new AwsContext(this, "context");
+    const context = this.context;
 
-    const forceDestroy = {
-      enabled: compat.forceDestroyBuckets,
-      acknowledgeDataLoss: compat.forceDestroyBuckets,
-    };
-    const logs = new ZoneBucket(this, "zone-logs", {
-      context: this.context,
-      zone: "logs",
-      bucketName: bucketName(env.prefix, "access-logs", env.accountId),
-      // S3 server access logging cannot deliver to an SSE-KMS bucket.
-      encryption: "s3-managed",
-      expireAfterDays: 90,
-      denyInsecureTransport: compat.denyInsecureTransport,
-      forceDestroy,
+    this.alerts = new Alerts(this, "alerts", {
+      context,
+      topicName: physicalName(env.prefix, ["alerts"]),
+      email: env.alertEmail,
     });
-    logs.addToBucketPolicy({
-      sid: "AllowS3ServerAccessLogs",
-      principals: [{ type: "Service", identifiers: [this.context.servicePrincipal("logging.s3")] }],
-      actions: ["s3:PutObject"],
-      resources: [logs.objectsArn()],
-      condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [this.context.accountId] }],
-    });
-    const drop = new ZoneBucket(this, "zone-drop", {
-      context: this.context,
-      zone: "drop",
-      bucketName: bucketName(env.prefix, "drop", env.accountId),
-      accessLogs: { target: logs },
-      expireAfterDays: 30,
-      denyInsecureTransport: compat.denyInsecureTransport,
-      forceDestroy,
-    });
-    this.zones = { logs, drop };
-
-    const dropTopic = new SnsTopic(this, "drop-events", {
-      name: physicalName(env.prefix, ["drop", "events"], NAME_LIMITS.snsTopic),
-      kmsMasterKeyId: drop.key?.arn,
+    this.zones = buildZones(this, { context, env, compat, pipelines });
+    this.eventing = buildEventing(this, {
+      context,
+      env,
+      compat,
+      zones: this.zones,
+      alerts: this.alerts.topic,
+      pipelines,
     });
 
-    new TerraformOutput(this, "drop_bucket_name", { value: drop.bucket.bucket });
-    new TerraformOutput(this, "drop_topic_arn", { value: dropTopic.arn });
-    new TerraformOutput(this, "access_logs_bucket_name", { value: logs.bucket.bucket });
+    this.outputs();
   }
+
+  /** `<thing>_<attribute>` outputs: what scripts, the local runner and humans look up. */
+  private outputs(): void {
+    const out = (name: string, value: string) => new TerraformOutput(this, name, { value });
+    for (const [name, zone] of Object.entries(this.zones))
+      out(`${snake(name)}_bucket_name`, zone.bucket.bucket);
+    for (const [name, fanout] of Object.entries(this.eventing.fanouts))
+      out(`${name}_topic_arn`, fanout.topic.arn);
+    out("drop_to_raw_queue_url", this.eventing.converter.queue.url);
+    out("drop_to_raw_dlq_url", this.eventing.converter.dlq.url);
+    for (const [zone, consumer] of Object.entries(this.eventing.catalog)) {
+      out(`catalog_${zone}_queue_url`, consumer.queue.url);
+      out(`catalog_${zone}_dlq_url`, consumer.dlq.url);
+    }
+    out("alerts_topic_arn", this.alerts.topic.arn);
+  }
+}
+
+function snake(name: string): string {
+  return name.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
 }

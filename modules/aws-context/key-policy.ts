@@ -1,0 +1,38 @@
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { AwsContext } from "./aws-context.js";
+
+/** What the account root may do with a key: administer it, not use it. Use is granted per role or service. */
+export const KEY_ADMIN_ACTIONS = [
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:CreateGrant",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RevokeGrant",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
+] as const;
+
+/**
+ * The first statement of every key policy: key administration for the account root, which is what lets IAM manage
+ * the key at all. In a key policy the resource "*" means "this key"; no narrower form exists.
+ */
+export function keyAdminStatement(context: AwsContext): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: "KeyAdministrationByAccount",
+    principals: [{ type: "AWS", identifiers: [context.rootArn] }],
+    actions: [...KEY_ADMIN_ACTIONS],
+    resources: ["*"],
+  };
+}

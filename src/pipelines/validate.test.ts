@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import orders from "./definitions/orders.js";
+import { loadPipelines, PipelineError, pipelineProblems, validatePipelines } from "./index.js";
+import type { PipelineDeclaration } from "./types.js";
+
+const with_ = (change: Partial<PipelineDeclaration>): PipelineDeclaration => ({ ...orders, ...change });
+
+describe("pipeline declarations", () => {
+  it("loads the shipped examples, sorted by name", async () => {
+    expect((await loadPipelines()).map((p) => p.name)).toEqual(["clickstream", "orders"]);
+  });
+
+  it.each([
+    [{ name: "Orders" }, 'pipeline "Orders": name: "Orders" must be lower-case snake_case, 2-41 characters'],
+    [
+      { source: { kind: "http", url: "ftp://x", schedule: "rate(1 hour)" } },
+      'pipeline "orders": source.url: "ftp://x" is not an http(s) URL',
+    ],
+    [
+      { source: { kind: "http", url: "https://x", schedule: "hourly" } },
+      'pipeline "orders": source.schedule: "hourly" is not rate(N unit) or cron(...)',
+    ],
+    [
+      { format: { type: "xml" as "csv" } },
+      'pipeline "orders": format.type: "xml" is not csv, json or ndjson',
+    ],
+    [
+      { format: { type: "ndjson", delimiter: ";" } },
+      'pipeline "orders": format: delimiter and header apply to csv only',
+    ],
+    [{ schema: [] }, 'pipeline "orders": schema: declares no columns'],
+    [
+      { schema: [{ name: "a", type: "money" as "int" }] },
+      'pipeline "orders": schema[0].type: "money" is not one of string, int, bigint, double, boolean, date, timestamp',
+    ],
+    [
+      { schema: [{ name: "ingest_date", type: "date" }] },
+      'pipeline "orders": schema[0].name: "ingest_date" is reserved by the lake',
+    ],
+    [{ partitionKeys: ["region"] }, 'pipeline "orders": partitionKeys: "region" is not a declared column'],
+    [
+      { transform: { sql: "DELETE FROM x" } },
+      'pipeline "orders": transform.sql: must be a SELECT that reads from {{raw}}',
+    ],
+    [{ dropRetentionDays: 0 }, 'pipeline "orders": dropRetentionDays: must be a whole number >= 1'],
+  ] as [Partial<PipelineDeclaration>, string][])("rejects %j", (change, message) => {
+    expect(pipelineProblems(with_(change))).toContain(message);
+  });
+
+  it("rejects two pipelines with one name, and no pipelines at all, in one error", () => {
+    expect(() => validatePipelines([orders, orders])).toThrow(PipelineError);
+    expect(() => validatePipelines([orders, orders])).toThrow('pipeline "orders": name: declared twice');
+    expect(() => validatePipelines([])).toThrow("no pipelines are declared in src/pipelines/definitions/");
+  });
+
+  it("accepts the shipped examples as they are", () => {
+    expect(pipelineProblems(orders)).toEqual([]);
+  });
+});
