@@ -18,7 +18,8 @@ function problemsOf(raw: unknown, env: Record<string, string> = {}): readonly st
 
 describe("loadConfig", () => {
   it("reads the committed file into three environments with their accounts, regions and prefixes", () => {
-    const config = loadConfig({ env: {} });
+    // An empty state dir: no running moto of the developer's may change the local endpoint.
+    const config = loadConfig({ env: { EVENT_LAKE_LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), "no-moto-")) } });
 
     expect(config.project).toBe("event-lake");
     expect(config.environments.test).toMatchObject({
