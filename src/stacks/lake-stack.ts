@@ -6,8 +6,12 @@ import type { EnvironmentConfig, LakeConfig } from "../config/types.js";
 import { compatFor } from "../local/compat.js";
 import { physicalName } from "../naming.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
+import { buildAnalytics, type LakeAnalytics } from "./analytics.js";
 import { addAwsProvider, addBackend } from "./aws-provider.js";
+import type { LakeParts } from "./context.js";
 import { buildEventing, type LakeEventing } from "./eventing.js";
+import { buildProcessing, type LakeProcessing } from "./processing.js";
+import { buildWarehouse, type LakeWarehouse } from "./warehouse.js";
 import { buildZones, type LakeZones } from "./zones.js";
 
 export interface LakeStackProps {
@@ -22,6 +26,9 @@ export class LakeStack extends TerraformStack {
   readonly zones: LakeZones;
   readonly eventing: LakeEventing;
   readonly alerts: Alerts;
+  readonly processing: LakeProcessing;
+  readonly analytics: LakeAnalytics;
+  readonly warehouse: LakeWarehouse;
 
   constructor(scope: Construct, id: string, props: LakeStackProps) {
     super(scope, id);

@@ -1,0 +1,18 @@
+import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import type { AwsContext } from "../../modules/aws-context/index.js";
+import type { EnvironmentConfig } from "../config/types.js";
+import type { CompatSettings } from "../local/compat.js";
+import type { PipelineDeclaration } from "../pipelines/types.js";
+import type { LakeEventing } from "./eventing.js";
+import type { LakeZones } from "./zones.js";
+
+/** What every composition step of the lake stack receives: the environment and what earlier steps built. */
+export interface LakeParts {
+  readonly context: AwsContext;
+  readonly env: EnvironmentConfig;
+  readonly compat: CompatSettings;
+  readonly pipelines: readonly PipelineDeclaration[];
+  readonly zones: LakeZones;
+  readonly eventing: LakeEventing;
+  readonly alerts: SnsTopic;
+}
