@@ -53,6 +53,19 @@ export class LakeStack extends TerraformStack {
       alerts: this.alerts.topic,
       pipelines,
     });
+    const parts: LakeParts = {
+      context,
+      env,
+      compat,
+      pipelines,
+      zones: this.zones,
+      eventing: this.eventing,
+      alerts: this.alerts.topic,
+    };
+    // Each step is its own file in src/stacks/, composing constructs from modules/.
+    this.processing = buildProcessing(this, parts);
+    this.analytics = buildAnalytics(this, { ...parts, processing: this.processing });
+    this.warehouse = buildWarehouse(this, { ...parts, analytics: this.analytics });
 
     this.outputs();
   }
