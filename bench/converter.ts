@@ -68,6 +68,8 @@ async function generateCsv(path: string, rows: number): Promise<void> {
 
 interface ChildReport {
   readonly millis: number;
+  /** Converter only: the numbering pre-pass and the DuckDB part. */
+  readonly phases?: { readonly prepare: number; readonly convert: number };
   readonly maxRssMb: number;
   readonly rows: number;
   readonly outputBytes: number;
@@ -84,6 +86,7 @@ async function child(
   const started = performance.now();
   let rows: number;
   let outputBytes = 0;
+  let phases: ChildReport["phases"];
   if (kind === "converter") {
     const result = await convertFile(file, {
       pipeline: BENCH_PIPELINE,
@@ -94,6 +97,7 @@ async function child(
       memoryLimitMb: memoryMb,
     });
     rows = result.rowsOut;
+    phases = result.millis;
     if (result.rowsIn !== result.rowsOut + result.rowsRejected) throw new Error("rows not accounted for");
     for (const p of result.parquet) outputBytes += statSync(p.path).size;
   } else {
@@ -112,6 +116,7 @@ async function child(
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     rows,
     outputBytes,
+    ...(phases ? { phases } : {}),
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
@@ -191,7 +196,7 @@ async function main(): Promise<void> {
         const c = converter.at(-1) as ChildReport;
         const b = baseline.at(-1) as ChildReport;
         process.stderr.write(
-          `  ${rows} rows, run ${i + 1}/${runs}: converter ${c.millis.toFixed(0)} ms ${c.maxRssMb.toFixed(0)} MB, duckdb ${b.millis.toFixed(0)} ms ${b.maxRssMb.toFixed(0)} MB\n`,
+          `  ${rows} rows, run ${i + 1}/${runs}: converter ${c.millis.toFixed(0)} ms (prepare ${c.phases?.prepare.toFixed(0)}, duckdb ${c.phases?.convert.toFixed(0)}) ${c.maxRssMb.toFixed(0)} MB, duckdb ${b.millis.toFixed(0)} ms ${b.maxRssMb.toFixed(0)} MB\n`,
         );
       }
       if (converter.some((c) => c.rows !== rows)) throw new Error(`converter wrote a wrong number of rows`);

@@ -20,15 +20,16 @@ let loaded: DuckDbModule | undefined;
  */
 export function loadDuckDb(layerNodeModules: string = LAYER_NODE_MODULES): DuckDbModule {
   if (loaded) return loaded;
+  const bases = [import.meta.url];
+  if (existsSync(join(layerNodeModules, "@duckdb", "node-api")))
+    bases.push(join(layerNodeModules, "index.js"));
   const attempts: string[] = [];
-  const candidates = [import.meta.url, join(layerNodeModules, "noop.js")];
-  for (const from of candidates) {
-    if (from !== import.meta.url && !existsSync(join(layerNodeModules, "@duckdb", "node-api"))) continue;
+  for (const base of bases) {
     try {
-      loaded = createRequire(from)("@duckdb/node-api") as DuckDbModule;
+      loaded = createRequire(base)("@duckdb/node-api") as DuckDbModule;
       return loaded;
     } catch (error) {
-      attempts.push(`from ${from}: ${(error as Error).message.split("\n")[0]}`);
+      attempts.push(`from ${base}: ${(error as Error).message.split("\n")[0]}`);
     }
   }
   throw new Error(

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { configFromEnv } from "./config.js";
+import { loadPipeline } from "./pipelines.js";
+
+const base = { RAW_BUCKET: "raw", QUARANTINE_BUCKET: "quarantine", LEDGER_TABLE: "ledger" };
+
+describe("configFromEnv", () => {
+  it("gives DuckDB half the function's memory and writes snappy by default", () => {
+    // act / assess
+    expect(configFromEnv({ ...base, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "2048" })).toEqual({
+      rawBucket: "raw",
+      quarantineBucket: "quarantine",
+      ledgerTable: "ledger",
+      memoryLimitMb: 1024,
+      compression: "snappy",
+    });
+    expect(configFromEnv(base).memoryLimitMb).toBe(256);
+  });
+
+  it("takes explicit DuckDB memory and compression", () => {
+    // act / assess
+    expect(configFromEnv({ ...base, DUCKDB_MEMORY_MB: "300", PARQUET_COMPRESSION: "zstd" })).toMatchObject({
+      memoryLimitMb: 300,
+      compression: "zstd",
+    });
+  });
+
+  it("reports every bad variable at once", () => {
+    // act / assess
+    expect(() =>
+      configFromEnv({ RAW_BUCKET: "raw", DUCKDB_MEMORY_MB: "12", PARQUET_COMPRESSION: "gzip" }),
+    ).toThrow(
+      "drop-to-raw configuration: QUARANTINE_BUCKET is not set; LEDGER_TABLE is not set; " +
+        'DUCKDB_MEMORY_MB "12" must be a whole number >= 64; PARQUET_COMPRESSION "gzip" is not snappy or zstd',
+    );
+  });
+});
+
+describe("loadPipeline", () => {
+  it("loads a declared pipeline and answers undefined for any other name", async () => {
+    // act / assess
+    expect((await loadPipeline("orders"))?.partitionKeys).toEqual(["country"]);
+    expect((await loadPipeline("clickstream"))?.format).toEqual({ type: "ndjson" });
+    expect(await loadPipeline("mystery")).toBeUndefined();
+    expect(await loadPipeline("../orders")).toBeUndefined();
+    expect(await loadPipeline("Orders")).toBeUndefined();
+  });
+});
