@@ -1,7 +1,7 @@
 /**
  * Benchmark of the drop-to-raw converter core against DuckDB's own CSV-to-Parquet COPY on the same file.
  *
- *   node --import tsx bench/converter.ts [--rows 1000000,4000000] [--runs 3] [--threads N] [--memory-mb 256]
+ *   node --import tsx bench/converter.ts [--rows 1000000,4000000] [--runs 3] [--threads N] [--memory-mb 192]
  *
  * Generates an 8-column CSV (ints, doubles, strings, timestamps) per size in a temp dir, then for each run starts one
  * child process for the converter (`convertFile`: number records, DuckDB cast/validate, zstd Parquet partitioned by
@@ -15,7 +15,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { convertFile } from "../handlers/drop-to-raw/convert.js";
-import { loadDuckDb } from "../handlers/drop-to-raw/duckdb.js";
+import { DEFAULT_MEMORY_LIMIT_MB, loadDuckDb } from "../handlers/drop-to-raw/duckdb.js";
 import { definePipeline } from "../src/pipelines/types.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
       rows: { type: "string", default: "1000000,4000000" },
       runs: { type: "string", default: "3" },
       threads: { type: "string", default: String(availableParallelism()) },
-      "memory-mb": { type: "string", default: "256" },
+      "memory-mb": { type: "string", default: String(DEFAULT_MEMORY_LIMIT_MB) },
     },
   });
   const threads = Number(values.threads);

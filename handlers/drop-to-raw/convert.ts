@@ -32,7 +32,7 @@ export interface ConvertOptions {
   readonly name: string;
   /** An empty, writable directory for the prepared input, DuckDB's spill files and the outputs. */
   readonly workDir: string;
-  /** DuckDB memory limit in MB. @default 256 */
+  /** DuckDB memory limit in MB. @default 192 */
   readonly memoryLimitMb?: number;
   /** DuckDB threads. @default the CPUs available */
   readonly threads?: number;

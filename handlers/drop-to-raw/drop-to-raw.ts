@@ -45,7 +45,7 @@ export interface DropToRawConfig {
   readonly tmpDir?: string;
   /** How long a claim holds before another delivery may take it over; at least the function's timeout. @default 900 */
   readonly leaseSeconds?: number;
-  /** DuckDB memory limit in MB. @default 256 */
+  /** DuckDB memory limit in MB. @default 192 */
   readonly memoryLimitMb?: number;
   /** DuckDB threads. @default the CPUs available */
   readonly threads?: number;

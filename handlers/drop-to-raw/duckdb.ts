@@ -37,8 +37,11 @@ export function loadDuckDb(layerNodeModules: string = LAYER_NODE_MODULES): DuckD
   );
 }
 
+/** Keeps a 1-4M-row conversion under ~400 MB peak RSS, library and Node included (see bench/converter.ts). */
+export const DEFAULT_MEMORY_LIMIT_MB = 192;
+
 export interface EngineOptions {
-  /** DuckDB's buffer-manager limit in MB; beyond it, DuckDB spills to `tempDirectory`. @default 256 */
+  /** DuckDB's buffer-manager limit in MB; beyond it, DuckDB spills to `tempDirectory`. @default 192 */
   readonly memoryLimitMb?: number;
   /** Worker threads. @default the number of CPUs this process may use */
   readonly threads?: number;
@@ -57,7 +60,7 @@ export async function openEngine(options: EngineOptions): Promise<{
 }> {
   const duckdb = loadDuckDb();
   const instance = await duckdb.DuckDBInstance.create(":memory:", {
-    memory_limit: `${options.memoryLimitMb ?? 256}MB`,
+    memory_limit: `${options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB}MB`,
     threads: String(options.threads ?? availableParallelism()),
     temp_directory: options.tempDirectory,
     preserve_insertion_order: "false",

@@ -294,7 +294,7 @@ class Writer {
     buffer[at++] = separator;
     at = writeDigits(buffer, at, length);
     buffer[at++] = separator;
-    if (length < 48) for (let i = start; i < end; i++) buffer[at++] = source[i] as number;
+    if (length < 64) for (let i = start; i < end; i++) buffer[at++] = source[i] as number;
     else at += (source as Buffer).copy(buffer, at, start, end);
     buffer[at++] = LF;
     this.used = at;
