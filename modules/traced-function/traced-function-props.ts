@@ -25,6 +25,8 @@ export interface TracedFunctionProps {
   /** Seconds, 1-900. Required for the same reason; SQS sources need a visibility timeout of at least 6x this. */
   readonly timeout: number;
   readonly description?: string;
+  /** MB of /tmp, 512-10240: a function that spools files there needs room for the largest. @default 512 */
+  readonly ephemeralStorageMb?: number;
   /**
    * The caller's environment. The construct adds POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE,
    * POWERTOOLS_LOG_LEVEL and NODE_OPTIONS=--enable-source-maps only where the caller set nothing; a caller's

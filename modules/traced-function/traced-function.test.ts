@@ -313,6 +313,15 @@ describe("TracedFunction options", () => {
   });
 });
 
+describe("TracedFunction storage", () => {
+  it("keeps Lambda's 512 MB /tmp by default and sizes it when asked", () => {
+    const fn = (props: Partial<TracedFunctionProps>) =>
+      Object.values(synth(props).json.resource.aws_lambda_function ?? {})[0] as Record<string, unknown>;
+    expect(fn({})["ephemeral_storage"]).toBeUndefined();
+    expect(fn({ ephemeralStorageMb: 4096 })["ephemeral_storage"]).toEqual({ size: 4096 });
+  });
+});
+
 describe("TracedFunction invalid props", () => {
   it("names every invalid prop in one error", () => {
     // act / assess
@@ -322,6 +331,7 @@ describe("TracedFunction invalid props", () => {
         memorySize: 64,
         timeout: 901,
         reservedConcurrency: -1,
+        ephemeralStorageMb: 100,
         logRetentionDays: 31,
         code: { zipPath: "/x/handler.mjs" },
         environment: { AWS_REGION: "eu-west-1", _HANDLER: "x" },
@@ -331,6 +341,7 @@ describe("TracedFunction invalid props", () => {
       'TracedFunction bad name: functionName "bad name" must be 1-64 letters, digits, "-" or "_"; ' +
         "memorySize must be a whole number 128-10240, got 64; timeout must be a whole number 1-900, got 901; " +
         "reservedConcurrency must be a whole number 0-1000, got -1; " +
+        "ephemeralStorageMb must be a whole number 512-10240, got 100; " +
         "logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 31; " +
         'code.zipPath "/x/handler.mjs" is not a .zip; environment sets keys Lambda reserves: AWS_REGION, _HANDLER; ' +
         "onFailure needs exactly one of queue or topic; onFailure.maximumRetryAttempts must be a whole number 0-2, got 3; " +

@@ -98,6 +98,8 @@ export class TracedFunction extends Construct {
       sourceCodeHash: props.code.sha256 ?? Fn.filebase64sha256(props.code.zipPath),
       memorySize: props.memorySize,
       timeout: props.timeout,
+      ephemeralStorage:
+        props.ephemeralStorageMb === undefined ? undefined : { size: props.ephemeralStorageMb },
       layers: props.layers?.map((layer) => layer.arn),
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: mergeEnvironment(props, logLevel) },
@@ -273,6 +275,7 @@ function validate(props: TracedFunctionProps): void {
   wholeIn("memorySize", props.memorySize, 128, 10_240);
   wholeIn("timeout", props.timeout, 1, 900);
   wholeIn("reservedConcurrency", props.reservedConcurrency, 0, 1000);
+  wholeIn("ephemeralStorageMb", props.ephemeralStorageMb, 512, 10_240);
   const retention = props.logRetentionDays;
   if (retention !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(retention))
     problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${retention}`);

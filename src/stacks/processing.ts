@@ -1,9 +1,190 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { LedgerTable } from "../../modules/ledger-table/index.js";
+import { RolePolicy } from "../../modules/role-policy/index.js";
+import { TracedFunction } from "../../modules/traced-function/index.js";
+import { NAME_LIMITS, physicalName } from "../naming.js";
+import type { HttpPullSource, PipelineDeclaration } from "../pipelines/types.js";
 import type { LakeParts } from "./context.js";
+import { CONVERTER_TIMEOUT_SECONDS } from "./eventing.js";
+import { handlerCode } from "./handler-code.js";
 
-/** The Lambdas that move data: ingest (pull, push, stream) and drop-to-raw. Filled in by the handlers work. */
-export type LakeProcessing = Record<string, never>;
+/** The Lambdas that move data into the lake, and their bookkeeping. */
+export interface LakeProcessing {
+  readonly converter: TracedFunction;
+  readonly ledger: LedgerTable;
+  readonly ingest?: TracedFunction;
+  readonly runs?: LedgerTable;
+  /** One role per push pipeline, allowed to write only under that pipeline's prefix. */
+  readonly producers: Readonly<Record<string, IamRole>>;
+}
 
-export function buildProcessing(_scope: Construct, _parts: LakeParts): LakeProcessing {
-  return {};
+/** Converter sizing: DuckDB gets half the memory; /tmp holds the downloaded file and the Parquet it writes. */
+const CONVERTER = { memorySize: 2048, ephemeralStorageMb: 4096, batchSize: 5, maxConcurrency: 10 } as const;
+const INGEST = { memorySize: 512, timeout: 300, reservedConcurrency: 5 } as const;
+
+export function buildProcessing(scope: Construct, parts: LakeParts): LakeProcessing {
+  const { context, env, compat, zones, eventing, pipelines } = parts;
+  const name = (...p: string[]) => physicalName(env.prefix, p, NAME_LIMITS.lambda);
+  const deletionProtection = !compat.isLocal;
+
+  // drop-to-raw: the drop zone's queue -> validated Parquet in raw, bad rows in quarantine, a ledger item per object.
+  const duckdb = handlerCode(scope, "layer-duckdb");
+  const layer = new LambdaLayerVersion(scope, "layer-duckdb", {
+    layerName: name("duckdb"),
+    filename: duckdb.zipPath,
+    sourceCodeHash: duckdb.sha256,
+    compatibleRuntimes: ["nodejs22.x"],
+    compatibleArchitectures: ["x86_64"],
+    description: "DuckDB for Node (@duckdb/node-api), x86_64",
+  });
+  const ledger = new LedgerTable(scope, "drop-to-raw-ledger", {
+    tableName: physicalName(env.prefix, ["drop-to-raw", "ledger"], 255),
+    deletionProtection,
+  });
+  const converter = new TracedFunction(scope, "drop-to-raw", {
+    functionName: name("drop-to-raw"),
+    description: "Validates each dropped file, writes Parquet to raw and bad rows to quarantine",
+    context,
+    code: handlerCode(scope, "drop-to-raw"),
+    memorySize: CONVERTER.memorySize,
+    timeout: CONVERTER_TIMEOUT_SECONDS,
+    ephemeralStorageMb: CONVERTER.ephemeralStorageMb,
+    layers: [layer],
+    environment: {
+      RAW_BUCKET: zones.raw.bucket.bucket,
+      QUARANTINE_BUCKET: zones.quarantine.bucket.bucket,
+      LEDGER_TABLE: ledger.table.name,
+    },
+  });
+  // Every prefix: an object under no pipeline's prefix is read and quarantined whole, never ignored.
+  zones.drop.grantRead(converter.policy);
+  zones.raw.grantWrite(converter.policy);
+  zones.quarantine.grantWrite(converter.policy);
+  ledger.grantReadWrite(converter.policy);
+  eventing.converter.grantConsume(converter.policy);
+  converter.addSqsSource(eventing.converter.queue, {
+    batchSize: CONVERTER.batchSize,
+    maxConcurrency: CONVERTER.maxConcurrency,
+    enabled: compat.eventSourceMappingsEnabled,
+    key: zones.drop.key,
+  });
+
+  const pulled = pipelines.filter(
+    (p): p is PipelineDeclaration & { source: HttpPullSource } => p.source.kind === "http",
+  );
+  const ingest = pulled.length > 0 ? buildIngest(scope, parts, pulled, deletionProtection) : undefined;
+  const producers = buildProducers(scope, parts);
+
+  new TerraformOutput(scope, "drop_to_raw_function_name", { value: converter.function.functionName });
+  new TerraformOutput(scope, "drop_to_raw_ledger_table_name", { value: ledger.table.name });
+  return { converter, ledger, ingest: ingest?.fn, runs: ingest?.runs, producers };
+}
+
+/** Pull pipelines: one ingest function, one EventBridge Scheduler schedule per pipeline, a runs table. */
+function buildIngest(
+  scope: Construct,
+  parts: LakeParts,
+  pulled: readonly (PipelineDeclaration & { source: HttpPullSource })[],
+  deletionProtection: boolean,
+): { fn: TracedFunction; runs: LedgerTable } {
+  const { context, env, zones } = parts;
+  const runs = new LedgerTable(scope, "ingest-runs", {
+    tableName: physicalName(env.prefix, ["ingest", "runs"], 255),
+    sortKey: "sk",
+    ttlAttribute: "expires_at",
+    deletionProtection,
+  });
+  // Failed scheduled invocations (after Lambda's and the scheduler's retries) wait here for a human.
+  const failures = new SqsQueue(scope, "ingest-failures", {
+    name: physicalName(env.prefix, ["ingest", "failures"], NAME_LIMITS.sqsQueue),
+    sqsManagedSseEnabled: true,
+    messageRetentionSeconds: 1_209_600,
+  });
+  const fn = new TracedFunction(scope, "ingest", {
+    functionName: physicalName(env.prefix, ["ingest"], NAME_LIMITS.lambda),
+    description: "Pulls each HTTP source on its schedule into the drop zone",
+    context,
+    code: handlerCode(scope, "ingest"),
+    memorySize: INGEST.memorySize,
+    timeout: INGEST.timeout,
+    reservedConcurrency: INGEST.reservedConcurrency,
+    environment: { DROP_BUCKET: zones.drop.bucket.bucket, RUNS_TABLE: runs.table.name },
+    onFailure: { queue: failures },
+  });
+  runs.grantReadWrite(fn.policy);
+  for (const p of pulled) zones.drop.grantWrite(fn.policy, `${p.name}/`);
+  const secrets = [...new Set(pulled.flatMap((p) => Object.values(p.source.headers ?? {})))].flatMap((h) =>
+    typeof h === "string" ? [] : [h.secret],
+  );
+  if (secrets.length > 0)
+    fn.policy.addStatements({
+      actions: ["secretsmanager:GetSecretValue"],
+      // Secrets Manager appends 6 random characters to every secret's ARN.
+      resources: secrets.map((s) => context.arn("secretsmanager", `secret:${s}-??????`)),
+    });
+
+  const trust = new DataAwsIamPolicyDocument(scope, "ingest-scheduler-trust", {
+    statement: [
+      {
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: [context.servicePrincipal("scheduler")] }],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [context.accountId] }],
+      },
+    ],
+  });
+  const role = new IamRole(scope, "ingest-scheduler-role", {
+    name: physicalName(env.prefix, ["ingest", "scheduler"], NAME_LIMITS.iamRole),
+    assumeRolePolicy: trust.json,
+  });
+  new RolePolicy(scope, "ingest-scheduler-policy", { role }).addStatements(
+    { actions: ["lambda:InvokeFunction"], resources: [fn.function.arn] },
+    { actions: ["sqs:SendMessage"], resources: [failures.arn] },
+  );
+  for (const p of pulled)
+    new SchedulerSchedule(scope, `ingest-schedule-${p.name}`, {
+      name: physicalName(env.prefix, ["ingest", p.name], 64),
+      description: `Pull ${p.name} from ${p.source.url}`,
+      scheduleExpression: p.source.schedule,
+      flexibleTimeWindow: { mode: "OFF" },
+      target: {
+        arn: fn.function.arn,
+        roleArn: role.arn,
+        // The scheduled time is the run id: a retried invocation writes the same object, never a second one.
+        input: JSON.stringify({ pipeline: p.name, scheduledTime: "<aws.scheduler.scheduled-time>" }),
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: failures.arn },
+      },
+    });
+  new TerraformOutput(scope, "ingest_function_name", { value: fn.function.functionName });
+  new TerraformOutput(scope, "ingest_runs_table_name", { value: runs.table.name });
+  new TerraformOutput(scope, "ingest_failures_queue_url", { value: failures.url });
+  return { fn, runs };
+}
+
+/** Push pipelines: a role per pipeline that producers assume, allowed to write only under that pipeline's prefix. */
+function buildProducers(scope: Construct, parts: LakeParts): Record<string, IamRole> {
+  const { context, env, zones, pipelines } = parts;
+  const producers: Record<string, IamRole> = {};
+  const trust = new DataAwsIamPolicyDocument(scope, "producer-trust", {
+    statement: [
+      { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [context.rootArn] }] },
+    ],
+  });
+  for (const p of pipelines.filter((x) => x.source.kind === "push")) {
+    const role = new IamRole(scope, `producer-${p.name}`, {
+      name: physicalName(env.prefix, ["push", p.name], NAME_LIMITS.iamRole),
+      description: `Producers of ${p.name} assume this role to upload under ${p.name}/ in the drop zone`,
+      assumeRolePolicy: trust.json,
+    });
+    zones.drop.grantWrite(new RolePolicy(scope, `producer-${p.name}-policy`, { role }), `${p.name}/`);
+    producers[p.name] = role;
+    new TerraformOutput(scope, `push_${p.name}_role_arn`, { value: role.arn });
+  }
+  return producers;
 }

@@ -1,0 +1,1 @@
+export { LEDGER_TABLE_DEFAULTS, LedgerTable, type LedgerTableProps } from "./ledger-table.js";

@@ -1,0 +1,45 @@
+import { TerraformStack, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { LEDGER_TABLE_DEFAULTS, LedgerTable, type LedgerTableProps } from "./index.js";
+
+function synth(props: Partial<LedgerTableProps> = {}) {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new LedgerTable(stack, "ledger", { tableName: "lake-ledger", ...props });
+  const json = JSON.parse(Testing.synth(stack)) as {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  return Object.values(json.resource["aws_dynamodb_table"] ?? {})[0] as Record<string, unknown>;
+}
+
+describe("LedgerTable", () => {
+  it("is on-demand, encrypted, recoverable and deletion-protected by default", () => {
+    expect(synth()).toMatchObject({
+      name: "lake-ledger",
+      billing_mode: "PAY_PER_REQUEST",
+      hash_key: "pk",
+      attribute: [{ name: "pk", type: "S" }],
+      server_side_encryption: { enabled: true },
+      point_in_time_recovery: { enabled: true },
+      deletion_protection_enabled: true,
+    });
+    expect(LEDGER_TABLE_DEFAULTS).toEqual({ partitionKey: "pk", deletionProtection: true });
+  });
+
+  it("adds a sort key and TTL when asked, and drops deletion protection only when told to", () => {
+    expect(synth({ sortKey: "sk", ttlAttribute: "expires_at", deletionProtection: false })).toMatchObject({
+      range_key: "sk",
+      attribute: [
+        { name: "pk", type: "S" },
+        { name: "sk", type: "S" },
+      ],
+      ttl: { attribute_name: "expires_at", enabled: true },
+      deletion_protection_enabled: false,
+    });
+  });
+
+  it("rejects an invalid table name", () => {
+    expect(() => synth({ tableName: "no spaces" })).toThrow(
+      'LedgerTable: tableName "no spaces" must be 3-255 letters, digits, "_", "-" or "."',
+    );
+  });
+});

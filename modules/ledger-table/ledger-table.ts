@@ -1,0 +1,68 @@
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { Construct } from "constructs";
+import type { Grantee } from "../aws-context/index.js";
+
+export interface LedgerTableProps {
+  /** Physical table name, from the naming helper. */
+  readonly tableName: string;
+  /** String partition key. @default "pk" */
+  readonly partitionKey?: string;
+  /** String sort key. @default none */
+  readonly sortKey?: string;
+  /** Attribute holding an expiry in epoch seconds (DynamoDB TTL). @default none: items are kept */
+  readonly ttlAttribute?: string;
+  /**
+   * Refuse `terraform destroy` of the table. Only the local-compatibility layer turns this off (local is disposable).
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+export const LEDGER_TABLE_DEFAULTS = { partitionKey: "pk", deletionProtection: true } as const;
+
+/**
+ * A DynamoDB table for bookkeeping (idempotency ledger, run records): on-demand, point-in-time recovery, encrypted
+ * with KMS (the AWS-managed DynamoDB key, which rotates yearly), deletion-protected. Access through `grantReadWrite`.
+ */
+export class LedgerTable extends Construct {
+  readonly table: DynamodbTable;
+
+  constructor(scope: Construct, id: string, props: LedgerTableProps) {
+    super(scope, id);
+    if (!/^[A-Za-z0-9_.-]{3,255}$/.test(props.tableName))
+      throw new Error(
+        `LedgerTable: tableName "${props.tableName}" must be 3-255 letters, digits, "_", "-" or "."`,
+      );
+    const hashKey = props.partitionKey ?? LEDGER_TABLE_DEFAULTS.partitionKey;
+    this.table = new DynamodbTable(this, "table", {
+      name: props.tableName,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey,
+      rangeKey: props.sortKey,
+      attribute: [
+        { name: hashKey, type: "S" },
+        ...(props.sortKey ? [{ name: props.sortKey, type: "S" }] : []),
+      ],
+      ttl: props.ttlAttribute ? { attributeName: props.ttlAttribute, enabled: true } : undefined,
+      // Applied after the caller's props.
+      serverSideEncryption: { enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      deletionProtectionEnabled: props.deletionProtection ?? LEDGER_TABLE_DEFAULTS.deletionProtection,
+    });
+  }
+
+  /** Item reads and writes (conditional puts, updates, queries) on this one table. */
+  grantReadWrite(grantee: Grantee): void {
+    grantee.addStatements({
+      actions: [
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+      ],
+      resources: [this.table.arn],
+    });
+  }
+}
