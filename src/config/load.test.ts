@@ -103,6 +103,37 @@ describe("loadConfig", () => {
   });
 });
 
+describe("the optional github block (the repository the CI roles trust)", () => {
+  it("is read from the committed file and overridden by EVENT_LAKE_GITHUB_OWNER and _REPO", () => {
+    expect(parseConfig(committed()).github).toEqual({ owner: "data-platform", repo: "event-lake" });
+    expect(
+      parseConfig(committed(), { env: { EVENT_LAKE_GITHUB_OWNER: "acme", EVENT_LAKE_GITHUB_REPO: "lake.v2" } })
+        .github,
+    ).toEqual({ owner: "acme", repo: "lake.v2" });
+  });
+
+  it("may be left out: then there is no github setting at all", () => {
+    const raw = committed();
+    delete raw.github;
+
+    expect(parseConfig(raw).github).toBeUndefined();
+  });
+
+  it("rejects bad owners, bad repos and unknown fields in one error", () => {
+    const raw = committed();
+    raw.github = { owner: "-acme", repo: "a/b", branch: "main" };
+
+    expect(problemsOf(raw)).toEqual([
+      "github.branch: unknown field (expected one of owner, repo)",
+      'github.owner: "-acme" is not a GitHub user or organization name',
+      'github.repo: "a/b" is not a GitHub repository name',
+    ]);
+    expect(problemsOf({ ...committed(), github: "acme/event-lake" })).toEqual([
+      'github: must be an object like { "owner": "my-org", "repo": "event-lake" }',
+    ]);
+  });
+});
+
 describe("parseConfig rejects bad values with the field and the environment", () => {
   it.each([
     [

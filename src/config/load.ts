@@ -6,6 +6,7 @@ import {
   ENVIRONMENT_NAMES,
   type EnvironmentConfig,
   type EnvironmentName,
+  type GithubConfig,
   type LakeConfig,
   type StateConfig,
 } from "./types.js";
@@ -69,7 +70,7 @@ export function parseConfig(
   const problems: string[] = [];
   if (!isObject(raw)) throw new ConfigError(source, ["the config must be a JSON object"]);
 
-  rejectUnknown(raw, ["project", "state", "environments"], "", problems);
+  rejectUnknown(raw, ["project", "state", "environments", "github"], "", problems);
   const project = typeof raw["project"] === "string" ? raw["project"] : "";
   if (!PREFIX.test(project))
     problems.push(`project: "${project}" must be lower-case letters, digits and hyphens`);
@@ -96,8 +97,23 @@ export function parseConfig(
       );
     prefixes.set(e.prefix, e.name);
   }
+  const github = isObject(raw["github"]) ? parseGithub(raw["github"], env, problems) : undefined;
+  if (raw["github"] !== undefined && !isObject(raw["github"]))
+    problems.push(`github: must be an object like { "owner": "my-org", "repo": "event-lake" }`);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return { project, state, environments, source };
+  return { project, state, environments, source, ...(github ? { github } : {}) };
+}
+
+/** `github: { owner, repo }`, overridden as EVENT_LAKE_GITHUB_OWNER and EVENT_LAKE_GITHUB_REPO. */
+function parseGithub(block: Record<string, Json>, env: Env, problems: string[]): GithubConfig {
+  rejectUnknown(block, ["owner", "repo"], "github.", problems);
+  const owner = scalar(block, ["owner"], "github", env) ?? "";
+  const repo = scalar(block, ["repo"], "github", env) ?? "";
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/.test(owner))
+    problems.push(`github.owner: "${owner}" is not a GitHub user or organization name`);
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(repo) || repo === "." || repo === "..")
+    problems.push(`github.repo: "${repo}" is not a GitHub repository name`);
+  return { owner, repo };
 }
 
 function parseState(block: Record<string, Json>, env: Env, problems: string[]): StateConfig {

@@ -42,9 +42,17 @@ export interface StateConfig {
   readonly roleArn?: string;
 }
 
+/** The GitHub repository whose workflows may assume the CI roles the bootstrap stack creates (docs/delivery.md). */
+export interface GithubConfig {
+  readonly owner: string;
+  readonly repo: string;
+}
+
 export interface LakeConfig {
   readonly project: string;
   readonly state: StateConfig;
+  /** No CI roles are created without it. */
+  readonly github?: GithubConfig;
   readonly environments: Readonly<Record<EnvironmentName, EnvironmentConfig>>;
   /** Where the config was read from, for messages. */
   readonly source: string;
