@@ -54,13 +54,16 @@ const config: DropToRawConfig = {
   memoryLimitMb: 128,
 };
 const pipelines: Record<string, PipelineDeclaration> = { orders, clickstream };
-const deps = (owner?: string): DropToRawDeps => ({
+const deps = (owner?: string, onInfo?: (message: string) => void): DropToRawDeps => ({
   s3,
   dynamo,
   clock: () => NOW,
   pipeline: async (name) => pipelines[name],
   logger: {
-    info: (message, attributes) => logs.push({ level: "info", message, attributes }),
+    info: (message, attributes) => {
+      logs.push({ level: "info", message, attributes });
+      onInfo?.(message);
+    },
     warn: (message, attributes) => logs.push({ level: "warn", message, attributes }),
   },
   ...(owner !== undefined ? { owner } : {}),
@@ -234,17 +237,28 @@ describe("drop-to-raw against moto", () => {
     expect(item?.["raw_keys"]?.L?.map((k) => k.S)).toEqual(first.rawKeys);
   });
 
-  it("lets only one of two parallel deliveries convert", async () => {
+  it("lets only one of two overlapping deliveries convert", async () => {
     // prepare
     const { object } = await drop(
       "clickstream/batch 01+final.ndjson",
       readFileSync(new URL("clickstream.ndjson", SAMPLES)),
     );
+    // The second delivery starts once the first holds the claim. (Started at the very same moment, both conditional
+    // writes can succeed in moto, whose DynamoDB does not serialise writes to an item as DynamoDB does; the outputs
+    // would still not duplicate, having the same names, and the slower delivery would fail with LostClaimError.)
+    let claimed: () => void = () => {};
+    const firstClaimed = new Promise<void>((resolve) => {
+      claimed = resolve;
+    });
 
     // act
     const outcomes = await Promise.all([
-      processObject(toSource(object), config, deps("worker-a")),
-      processObject(toSource(object), config, deps("worker-b")),
+      processObject(
+        toSource(object),
+        config,
+        deps("worker-a", (m) => m === "claimed" && claimed()),
+      ),
+      firstClaimed.then(() => processObject(toSource(object), config, deps("worker-b"))),
     ]);
 
     // assess

@@ -70,6 +70,9 @@ export async function openEngine(options: EngineOptions): Promise<{
   const connection = await instance.connect();
   // Strings without an offset are UTC; TIMESTAMPTZ values are written as UTC instants.
   await connection.run("SET TimeZone = 'UTC'");
+  // A thread's PARTITION_BY buffers are flushed every row group (default: 512k rows), so memory stays flat however
+  // many partitions and rows a file has; still one file per partition.
+  await connection.run("SET partitioned_write_flush_threshold = 122880");
   return {
     connection,
     close() {
