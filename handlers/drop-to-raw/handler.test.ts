@@ -45,6 +45,8 @@ describe("handler", () => {
       Item: { status: { S: "processing" }, owner: { S: "other" }, lease_until: { N: "99999999999" } },
     });
     const { handler } = await import("./handler.js");
+    const { logger } = await import("../shared/index.js");
+    const logged = vi.spyOn(logger, "error").mockImplementation(() => {});
 
     // act
     const response = await handler(event, context);
@@ -63,6 +65,23 @@ describe("handler", () => {
       },
     });
     expect(s3.calls()).toHaveLength(0);
+    // and each failure is logged with its reason
+    const failures = logged.mock.calls.map(
+      ([message, extra]) =>
+        [message, ...Object.values(extra as { messageId: string; error: Error })] as const,
+    );
+    expect(failures.map(([message, id, error]) => [message, id, (error as Error).message])).toEqual([
+      [
+        "record failed",
+        "059f36b4-87a3-44ab-83d2-661975830a7d",
+        "s3://event-lake-test-drop/orders/ingest_date=2026-11-21/run 2026-11-21T10:00.csv#v=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY is being converted by another delivery",
+      ],
+      [
+        "record failed",
+        "2e1424d4-f796-459a-8184-9c92662be6da",
+        "Records: missing or empty; not an S3 event notification",
+      ],
+    ]);
   });
 
   it("refuses to start without its configuration, naming every missing variable", async () => {

@@ -38,15 +38,13 @@ async function recordHandler(record: SQSRecord, context: Context): Promise<void>
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   try {
-    return await processPartialResponse(
-      event,
-      (record: SQSRecord) => recordHandler(record, context),
-      processor,
-      {
-        context,
-        processInParallel: false,
-      },
-    );
+    const handle = (record: SQSRecord) =>
+      recordHandler(record, context).catch((error: unknown) => {
+        // The batch processor only tells SQS; say why here (the record is retried, then goes to the DLQ).
+        logger.error("record failed", { messageId: record.messageId, error: error as Error });
+        throw error;
+      });
+    return await processPartialResponse(event, handle, processor, { context, processInParallel: false });
   } finally {
     metrics.publishStoredMetrics();
   }
