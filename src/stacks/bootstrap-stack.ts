@@ -1,12 +1,19 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
+import { Construct } from "constructs";
 import { AwsContext } from "../../modules/aws-context/index.js";
 import { RolePolicy } from "../../modules/role-policy/index.js";
 import { ZoneBucket } from "../../modules/zone-bucket/index.js";
-import type { LakeConfig } from "../config/types.js";
-import { addAwsProvider } from "./aws-provider.js";
+import type { EnvironmentConfig, GithubConfig, LakeConfig } from "../config/types.js";
+import { addAwsProvider, awsProviderConfig } from "./aws-provider.js";
 
 export interface BootstrapStackProps {
   readonly lake: LakeConfig;
@@ -14,9 +21,31 @@ export interface BootstrapStackProps {
   readonly stateDir: string;
 }
 
+/** The environments CI plans and applies; `local` is moto and needs no role. */
+export const CI_ENVIRONMENTS = ["test", "sandbox"] as const;
+export type CiEnvironment = (typeof CI_ENVIRONMENTS)[number];
+
+/** GitHub's OIDC issuer (without the scheme it is also the prefix of its condition keys). */
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
 /**
- * Creates the one state bucket that test and sandbox share, and the role their backends assume to use it.
- * Its own state is local: it must exist before any S3 backend can.
+ * The role names CI assumes; the workflows read them through `src/cli/ci-env.ts`, so names live in one place.
+ * `statePlan` is in the state account: read state, write lock files, nothing else.
+ */
+export function ciRoleArns(lake: LakeConfig, env: EnvironmentConfig, partition = "aws") {
+  const stateRoleName = lake.state.roleArn?.split("/").pop() ?? `${lake.project}-tfstate`;
+  return {
+    plan: `arn:${partition}:iam::${env.accountId}:role/${env.prefix}-github-plan`,
+    apply: `arn:${partition}:iam::${env.accountId}:role/${env.prefix}-github-apply`,
+    statePlan: `arn:${partition}:iam::${lake.state.accountId}:role/${stateRoleName}-plan`,
+    stateApply: lake.state.roleArn ?? `arn:${partition}:iam::${lake.state.accountId}:role/${stateRoleName}`,
+  };
+}
+
+/**
+ * Creates the one state bucket that test and sandbox share, and the role their backends assume to use it; with a
+ * `github` block in the config, also GitHub's OIDC provider and the CI roles in every deploy account (see
+ * docs/delivery.md). Its own state is local: it must exist before any S3 backend can.
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
@@ -59,9 +88,7 @@ export class BootstrapStack extends TerraformStack {
     state.bucket.lifecycle = { preventDestroy: true };
     state.key?.addOverride("lifecycle.prevent_destroy", true);
 
-    const deployAccounts = [
-      ...new Set(["test", "sandbox"].map((n) => lake.environments[n as "test" | "sandbox"].accountId)),
-    ];
+    const deployAccounts = [...new Set(CI_ENVIRONMENTS.map((n) => lake.environments[n].accountId))];
     if (lake.state.roleArn) {
       const roleName = lake.state.roleArn.split("/").pop() ?? "event-lake-tfstate";
       const trust = new DataAwsIamPolicyDocument(this, "state-role-trust", {
@@ -85,6 +112,216 @@ export class BootstrapStack extends TerraformStack {
       });
       new TerraformOutput(this, "state_role_arn", { value: role.arn });
     }
+    if (lake.github) this.githubCi(lake, lake.github, aws, state);
     new TerraformOutput(this, "state_bucket_name", { value: state.bucket.bucket });
   }
+
+  /**
+   * Per deploy account: GitHub's OIDC provider (once per account), and per environment a read-only plan role and an
+   * apply role, each trusting only this repository. Each account is reached through its own aliased provider with
+   * that environment's credentials, so one `make tf/bootstrap` sets up every account.
+   */
+  private githubCi(lake: LakeConfig, github: GithubConfig, aws: AwsContext, state: ZoneBucket): void {
+    if (!lake.state.roleArn)
+      throw new Error(
+        "config: github CI roles need state.roleArn, the role CI's backends assume to reach the state bucket",
+      );
+    const repo = `repo:${github.owner}/${github.repo}`;
+    const oidcProviders = new Map<string, IamOpenidConnectProvider>();
+    const planRoleArns: string[] = [];
+    for (const name of CI_ENVIRONMENTS) {
+      const env = lake.environments[name];
+      const arns = ciRoleArns(lake, env, aws.partition);
+      planRoleArns.push(arns.plan);
+      const scope = new Construct(this, `github-${name}`);
+      // The account id is pinned by the provider's allowed_account_ids, so ARNs may use the configured one.
+      const provider = new AwsProvider(scope, "aws", { ...awsProviderConfig(env), alias: `github-${name}` });
+      let oidc = oidcProviders.get(env.accountId);
+      if (!oidc) {
+        oidc = new IamOpenidConnectProvider(scope, "oidc-provider", {
+          provider,
+          url: `https://${GITHUB_OIDC_HOST}`,
+          clientIdList: [`sts.${aws.dnsSuffix}`],
+        });
+        oidcProviders.set(env.accountId, oidc);
+      }
+      const role = (kind: "plan" | "apply", subjects: string[], managedPolicy: string) => {
+        const arn = arns[kind];
+        const trust = new DataAwsIamPolicyDocument(scope, `${kind}-trust`, {
+          statement: [
+            {
+              actions: ["sts:AssumeRoleWithWebIdentity"],
+              principals: [{ type: "Federated", identifiers: [oidc.arn] }],
+              condition: [
+                {
+                  test: "StringEquals",
+                  variable: `${GITHUB_OIDC_HOST}:aud`,
+                  values: [`sts.${aws.dnsSuffix}`],
+                },
+                { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:sub`, values: subjects },
+              ],
+            },
+            {
+              // The provider's assume_role is this same role (EVENT_LAKE_<ENV>_AUTH_ROLE_ARN in CI); a role may
+              // assume itself only when its trust policy says so.
+              actions: ["sts:AssumeRole"],
+              principals: [{ type: "AWS", identifiers: [`arn:${aws.partition}:iam::${env.accountId}:root`] }],
+              condition: [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: [arn] }],
+            },
+          ],
+        });
+        const created = new IamRole(scope, `${kind}-role`, {
+          provider,
+          name: arn.split("/").pop() ?? "",
+          assumeRolePolicy: trust.json,
+          maxSessionDuration: 3600,
+        });
+        new IamRolePolicyAttachment(scope, `${kind}-managed-policy`, {
+          provider,
+          role: created.name,
+          policyArn: `arn:${aws.partition}:iam::aws:policy/${managedPolicy}`,
+        });
+        return created;
+      };
+
+      // Plan: ReadOnlyAccess, since `terraform plan` refreshes every resource type the stack has and AWS keeps that
+      // policy complete as services add read calls; it grants no write and no kms:Decrypt. Reading lake data is denied.
+      const plan = role("plan", [`${repo}:pull_request`, `${repo}:ref:refs/heads/main`], "ReadOnlyAccess");
+      this.inlinePolicy(scope, "plan", plan, provider, [
+        { actions: ["sts:AssumeRole"], resources: [arns.plan, arns.statePlan] },
+        {
+          effect: "Deny",
+          actions: ["s3:GetObject", "s3:GetObjectVersion"],
+          resources: [`arn:${aws.partition}:s3:::${env.prefix}-*/*`],
+        },
+        {
+          effect: "Deny",
+          actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan"],
+          resources: [`arn:${aws.partition}:dynamodb:${env.region}:${env.accountId}:table/${env.prefix}-*`],
+        },
+        {
+          // Receiving changes a message's visibility: not a read.
+          effect: "Deny",
+          actions: ["sqs:ReceiveMessage"],
+          resources: [`arn:${aws.partition}:sqs:${env.region}:${env.accountId}:${env.prefix}-*`],
+        },
+      ]);
+
+      // Apply: PowerUserAccess (every service the stack uses, no IAM, no Organizations), plus IAM on the
+      // environment's own roles and policies only: the roles the lake creates are all named `<prefix>-…`.
+      const apply = role("apply", [`${repo}:environment:${name}`], "PowerUserAccess");
+      const own = [
+        `arn:${aws.partition}:iam::${env.accountId}:role/${env.prefix}-*`,
+        `arn:${aws.partition}:iam::${env.accountId}:policy/${env.prefix}-*`,
+      ];
+      this.inlinePolicy(scope, "apply", apply, provider, [
+        { actions: ["sts:AssumeRole"], resources: [arns.apply, arns.stateApply] },
+        { actions: IAM_APPLY_ACTIONS, resources: own },
+        {
+          actions: ["iam:PassRole"],
+          resources: [own[0] as string],
+          condition: [
+            {
+              test: "StringEquals",
+              variable: "iam:PassedToService",
+              values: PASS_ROLE_SERVICES.map((s) => aws.servicePrincipal(s)),
+            },
+          ],
+        },
+      ]);
+      new TerraformOutput(this, `github_${name}_plan_role_arn`, { value: plan.arn });
+      new TerraformOutput(this, `github_${name}_apply_role_arn`, { value: apply.arn });
+    }
+
+    // In the state account: read the state and write lock files, for plan roles only.
+    const statePlanArn = ciRoleArns(lake, lake.environments.test, aws.partition).statePlan;
+    const trust = new DataAwsIamPolicyDocument(this, "state-plan-role-trust", {
+      statement: [
+        {
+          actions: ["sts:AssumeRole", "sts:TagSession"],
+          principals: [
+            {
+              type: "AWS",
+              identifiers: [...new Set(CI_ENVIRONMENTS.map((n) => lake.environments[n].accountId))].map(
+                (a) => `arn:${aws.partition}:iam::${a}:root`,
+              ),
+            },
+          ],
+          condition: [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: planRoleArns }],
+        },
+      ],
+    });
+    const statePlan = new IamRole(this, "state-plan-role", {
+      name: statePlanArn.split("/").pop() ?? "",
+      assumeRolePolicy: trust.json,
+    });
+    const policy = new RolePolicy(this, "state-plan-role-policy", { role: statePlan });
+    state.grantRead(policy, `${lake.state.keyPrefix}/`);
+    // `<key>.tflock`, S3's native lock (use_lockfile): written when a plan takes the lock, deleted when it ends.
+    state.grantWrite(policy, `${lake.state.keyPrefix}/*.tflock`);
+    policy.addStatements({
+      actions: ["s3:DeleteObject"],
+      resources: [state.objectsArn(`${lake.state.keyPrefix}/*.tflock`)],
+    });
+    new TerraformOutput(this, "state_plan_role_arn", { value: statePlan.arn });
+  }
+
+  private inlinePolicy(
+    scope: Construct,
+    kind: string,
+    role: IamRole,
+    provider: AwsProvider,
+    statement: DataAwsIamPolicyDocumentStatement[],
+  ): void {
+    const document = new DataAwsIamPolicyDocument(scope, `${kind}-policy-document`, { statement });
+    new IamRolePolicy(scope, `${kind}-policy`, {
+      provider,
+      name: "event-lake-ci",
+      role: role.name,
+      policy: document.json,
+    });
+  }
 }
+
+/** What `terraform apply` does to the lake's own roles and policies (create, update, tag, delete). */
+const IAM_APPLY_ACTIONS = [
+  "iam:CreateRole",
+  "iam:DeleteRole",
+  "iam:GetRole",
+  "iam:UpdateRole",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:TagRole",
+  "iam:UntagRole",
+  "iam:ListRoleTags",
+  "iam:PutRolePolicy",
+  "iam:GetRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:ListRolePolicies",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:ListAttachedRolePolicies",
+  "iam:ListInstanceProfilesForRole",
+  "iam:CreatePolicy",
+  "iam:DeletePolicy",
+  "iam:GetPolicy",
+  "iam:GetPolicyVersion",
+  "iam:ListPolicyVersions",
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicyVersion",
+  "iam:TagPolicy",
+  "iam:UntagPolicy",
+];
+
+/** The services the lake hands its roles to. */
+const PASS_ROLE_SERVICES = [
+  "lambda",
+  "scheduler",
+  "glue",
+  "states",
+  "firehose",
+  "redshift",
+  "redshift-serverless",
+  "quicksight",
+  "sagemaker",
+  "events",
+];
