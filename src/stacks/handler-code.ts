@@ -43,7 +43,8 @@ export function handlerCode(scope: Construct, name: string, dir = HANDLERS_DIR):
   const known = perStack.get(name);
   if (known) return known;
   const entry = manifest(dir)[name];
-  if (!entry) throw new Error(`no handler "${name}" in ${dir}/manifest.json: is handlers/${name}/handler.ts there?`);
+  if (!entry)
+    throw new Error(`no handler "${name}" in ${dir}/manifest.json: is handlers/${name}/handler.ts there?`);
   const asset = new TerraformAsset(stack, `asset-${name}`, {
     path: join(resolve(dir), entry.file),
     type: AssetType.FILE,
