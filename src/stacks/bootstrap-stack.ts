@@ -122,10 +122,6 @@ export class BootstrapStack extends TerraformStack {
    * that environment's credentials, so one `make tf/bootstrap` sets up every account.
    */
   private githubCi(lake: LakeConfig, github: GithubConfig, aws: AwsContext, state: ZoneBucket): void {
-    if (!lake.state.roleArn)
-      throw new Error(
-        "config: github CI roles need state.roleArn, the role CI's backends assume to reach the state bucket",
-      );
     const repo = `repo:${github.owner}/${github.repo}`;
     const oidcProviders = new Map<string, IamOpenidConnectProvider>();
     const planRoleArns: string[] = [];
@@ -162,8 +158,8 @@ export class BootstrapStack extends TerraformStack {
               ],
             },
             {
-              // The provider's assume_role is this same role (EVENT_LAKE_<ENV>_AUTH_ROLE_ARN in CI); a role may
-              // assume itself only when its trust policy says so.
+              // CI's AWS profile (src/guard/ci-env.ts) assumes the role the job already holds; a role may assume
+              // itself only when its trust policy says so.
               actions: ["sts:AssumeRole"],
               principals: [{ type: "AWS", identifiers: [`arn:${aws.partition}:iam::${env.accountId}:root`] }],
               condition: [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: [arn] }],
