@@ -26,6 +26,12 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     reason:
       "an access-log bucket is the destination of other buckets' server access logs; logging it into itself would loop and into another bucket only moves the gap",
   })),
+  {
+    ruleId: "IAM.NoWildcardResources",
+    address: "aws_iam_role_policy.curated-*_policy_*",
+    reason:
+      'a state machine that logs to CloudWatch needs logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies and DescribeLogGroups, which AWS authorizes only on Resource "*" (Step Functions developer guide, "IAM policies for logging to CloudWatch Logs"); statement DeliverLogs of the curated stage role holds exactly those',
+  },
 ];
 
 export class SuppressionError extends Error {

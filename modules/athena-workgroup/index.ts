@@ -1,0 +1,2 @@
+export * from "./athena-workgroup.js";
+export * from "./athena-workgroup-props.js";

@@ -1,0 +1,271 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { GlueCrawler } from "@cdktf/provider-aws/lib/glue-crawler";
+import type { GlueJob } from "@cdktf/provider-aws/lib/glue-job";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { Fn, Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { CATALOG_ZONES, type CatalogZone } from "../glue-catalog/index.js";
+import { RolePolicy } from "../role-policy/index.js";
+import { TracedFunction } from "../traced-function/index.js";
+import { type CrawlerChainProps, CRAWLER_CHAIN_DEFAULTS as DEFAULTS } from "./crawler-chain-props.js";
+import { inlinePolicy } from "./inline-policy.js";
+
+/** What the orchestrator starts once raw is crawled, per pipeline (the TRANSFORMS environment variable). */
+export type TransformTarget =
+  | { readonly kind: "state-machine"; readonly arn: string }
+  | { readonly kind: "glue-job"; readonly name: string };
+
+/**
+ * Crawlers for the drop, raw and curated zones in S3 event mode (each reads its zone's catalog queue, never the
+ * whole prefix), logging schema changes instead of rewriting tables; an EventBridge rule sends their
+ * Succeeded/Failed state changes to a queue; the orchestrator Lambda consumes it and starts the next step: the
+ * raw crawler after drop, the curated transform after raw (`addTransform`), an alert on failure or drift, and a
+ * run-ledger item for every stage.
+ */
+export class CrawlerChain extends Construct {
+  readonly crawlers: Readonly<Record<CatalogZone, GlueCrawler>>;
+  readonly role: IamRole;
+  readonly policy: RolePolicy;
+  readonly rule: CloudwatchEventRule;
+  readonly queue: SqsQueue;
+  readonly dlq: SqsQueue;
+  readonly orchestrator: TracedFunction;
+  private readonly transforms: Record<string, TransformTarget> = {};
+  readonly props: CrawlerChainProps;
+
+  constructor(scope: Construct, id: string, props: CrawlerChainProps) {
+    super(scope, id);
+    // Validate.
+    validate(props);
+    this.props = props;
+    const aws = props.context;
+    const timeout = props.timeoutSeconds ?? DEFAULTS.timeoutSeconds;
+
+    // Build: the crawlers' role, scoped to the pipelines' prefixes, the zones' queues and keys.
+    const trust = new DataAwsIamPolicyDocument(this, "crawler-trust", {
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: [aws.servicePrincipal("glue")] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] }],
+        },
+      ],
+    });
+    this.role = new IamRole(this, "crawler-role", {
+      name: props.names.crawlerRole,
+      description: "Glue crawlers of the event lake: read declared prefixes, consume catalog queues",
+      assumeRolePolicy: trust.json,
+    });
+    this.policy = new RolePolicy(this, "crawler-policy", {
+      role: this.role,
+      policyName: props.names.crawlerRole,
+    });
+    props.catalog.grantSecurityConfiguration(this.policy);
+    for (const zone of CATALOG_ZONES) {
+      for (const pipeline of props.pipelines) props.zones[zone].grantRead(this.policy, `${pipeline}/`);
+      props.queues[zone].grantConsume(this.policy);
+      // Event-mode crawlers also look the queues up and purge what they consumed; DLQ: where bad events go.
+      this.policy.addStatements(
+        {
+          actions: [
+            "sqs:GetQueueUrl",
+            "sqs:ListDeadLetterSourceQueues",
+            "sqs:PurgeQueue",
+            "sqs:SetQueueAttributes",
+          ],
+          resources: [props.queues[zone].queue.arn],
+        },
+        {
+          actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+          resources: [props.queues[zone].dlq.arn],
+        },
+      );
+      props.catalog.grantReadCatalog(this.policy, zone);
+      // Only the drop crawler creates tables (drop files are discovered); raw and curated are declared.
+      props.catalog.grantWriteCatalog(this.policy, zone, { tables: zone === "drop" });
+    }
+
+    const crawlers = {} as Record<CatalogZone, GlueCrawler>;
+    for (const zone of CATALOG_ZONES) {
+      const queue = props.queues[zone];
+      const events = { eventQueueArn: queue.queue.arn, dlqEventQueueArn: queue.dlq.arn };
+      const database = props.catalog.databases[zone].name;
+      crawlers[zone] = new GlueCrawler(this, `crawler-${zone}`, {
+        name: props.names.crawlers[zone],
+        description: `Crawls the ${zone} zone's changed objects (S3 events), logging schema changes`,
+        role: this.role.arn,
+        databaseName: database,
+        securityConfiguration: props.catalog.securityConfiguration.name,
+        schedule: props.schedules?.[zone],
+        recrawlPolicy: { recrawlBehavior: DEFAULTS.recrawlBehavior },
+        schemaChangePolicy: { ...DEFAULTS.schemaChangePolicy },
+        configuration: JSON.stringify({
+          Version: 1.0,
+          CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
+          Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
+        }),
+        // Drop files are discovered (one table per pipeline folder); raw and curated tables are declared, so
+        // their crawlers only add partitions and report drift.
+        ...(zone === "drop"
+          ? {
+              s3Target: props.pipelines.map((p) => ({
+                path: `s3://${props.zones.drop.bucket.bucket}/${p}/`,
+                ...events,
+              })),
+            }
+          : { catalogTarget: [{ databaseName: database, tables: [...props.pipelines], ...events }] }),
+        // The role must hold its permissions before the first event-mode run.
+        dependsOn: [inlinePolicy(this.policy)],
+      });
+    }
+    this.crawlers = crawlers;
+
+    // Build: state changes -> queue -> orchestrator.
+    this.rule = new CloudwatchEventRule(this, "rule", {
+      name: props.names.rule,
+      description: "Crawler state changes of the event lake, for the orchestrator",
+      eventPattern: JSON.stringify({
+        source: ["aws.glue"],
+        "detail-type": ["Glue Crawler State Change"],
+        detail: {
+          crawlerName: CATALOG_ZONES.map((z) => props.names.crawlers[z]),
+          state: [...DEFAULTS.states],
+        },
+      }),
+    });
+    const deliver = (name: string) =>
+      new DataAwsIamPolicyDocument(this, `${name}-policy`, {
+        statement: [
+          {
+            sid: "RuleDelivers",
+            principals: [{ type: "Service", identifiers: [aws.servicePrincipal("events")] }],
+            actions: ["sqs:SendMessage"],
+            resources: [aws.arn("sqs", name === "queue" ? props.names.queue : `${props.names.queue}-dlq`)],
+            condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [this.rule.arn] }],
+          },
+        ],
+      });
+    // SSE-SQS: EventBridge can deliver to it without a key grant. Policies inline (moto wipes separate ones).
+    this.dlq = new SqsQueue(this, "dlq", {
+      name: `${props.names.queue}-dlq`,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1_209_600,
+      policy: deliver("dlq").json,
+    });
+    this.queue = new SqsQueue(this, "queue", {
+      name: props.names.queue,
+      sqsManagedSseEnabled: true,
+      visibilityTimeoutSeconds: 6 * timeout,
+      messageRetentionSeconds: 345_600,
+      redrivePolicy: Fn.jsonencode({
+        deadLetterTargetArn: this.dlq.arn,
+        maxReceiveCount: DEFAULTS.maxReceiveCount,
+      }),
+      policy: deliver("queue").json,
+    });
+    // Only the queue: a rule that also targets a Lambda makes moto's PutEvents fail, and the queue buffers.
+    new CloudwatchEventTarget(this, "target", {
+      rule: this.rule.name,
+      arn: this.queue.arn,
+      targetId: "orchestrator-queue",
+      deadLetterConfig: { arn: this.dlq.arn },
+      retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+    });
+
+    // Build: the orchestrator.
+    this.orchestrator = new TracedFunction(this, "orchestrator", {
+      functionName: props.names.function,
+      description: "Crawler chain: next crawler, curated transform, alert, run ledger",
+      context: aws,
+      code: props.code,
+      memorySize: DEFAULTS.memorySize,
+      timeout,
+      environment: {
+        CRAWLERS: Fn.jsonencode(Object.fromEntries(CATALOG_ZONES.map((z) => [z, crawlers[z].name]))),
+        DATABASES: Fn.jsonencode(
+          Object.fromEntries(CATALOG_ZONES.map((z) => [z, props.catalog.databases[z].name])),
+        ),
+        PIPELINES: JSON.stringify(props.pipelines),
+        RAW_BUCKET: props.zones.raw.bucket.bucket,
+        LEDGER_TABLE: props.ledger.name,
+        ALERTS_TOPIC_ARN: props.alerts.arn,
+        TRANSFORMS: Lazy.stringValue({ produce: () => Fn.jsonencode(this.transforms) }),
+      },
+    });
+    const fn = this.orchestrator;
+    fn.addSqsSource(this.queue, {
+      batchSize: 10,
+      maxConcurrency: DEFAULTS.maxConcurrency,
+      enabled: props.eventSourceMappingEnabled ?? true,
+    });
+    fn.policy.addStatements(
+      {
+        actions: ["glue:GetCrawler", "glue:StartCrawler"],
+        resources: CATALOG_ZONES.map((z) => aws.arn("glue", `crawler/${props.names.crawlers[z]}`)),
+      },
+      {
+        actions: [
+          "dynamodb:ConditionCheckItem",
+          "dynamodb:GetItem",
+          "dynamodb:PutItem",
+          "dynamodb:Query",
+          "dynamodb:UpdateItem",
+        ],
+        resources: [props.ledger.arn],
+      },
+      { actions: ["sns:Publish"], resources: [props.alerts.arn] },
+    );
+    if (props.alerts.kmsMasterKeyId)
+      fn.policy.addStatements({
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [props.alerts.kmsMasterKeyId],
+      });
+    props.catalog.grantReadCatalog(fn.policy, "raw");
+    props.catalog.grantReadCatalog(fn.policy, "curated");
+    for (const pipeline of props.pipelines) props.zones.raw.grantRead(fn.policy, `${pipeline}/`);
+  }
+
+  /** After raw is crawled, the orchestrator starts this pipeline's curated transform (and may only start that). */
+  addTransform(pipeline: string, target: { stateMachine: SfnStateMachine } | { job: GlueJob }): void {
+    if (!this.props.pipelines.includes(pipeline))
+      throw new Error(`CrawlerChain.addTransform: "${pipeline}" is not a pipeline of this chain`);
+    if (this.transforms[pipeline])
+      throw new Error(`CrawlerChain.addTransform: "${pipeline}" already has a transform`);
+    if ("stateMachine" in target) {
+      this.transforms[pipeline] = { kind: "state-machine", arn: target.stateMachine.arn };
+      this.orchestrator.policy.addStatements({
+        actions: ["states:StartExecution"],
+        resources: [target.stateMachine.arn],
+      });
+    } else {
+      this.transforms[pipeline] = { kind: "glue-job", name: target.job.name };
+      this.orchestrator.policy.addStatements({
+        actions: ["glue:GetJobRun", "glue:StartJobRun"],
+        resources: [this.props.context.arn("glue", `job/${target.job.name}`)],
+      });
+    }
+  }
+}
+
+/** `cron(M H D M W Y)` whose minute is one fixed number: at most one run an hour. */
+const HOURLY_OR_RARER = /^cron\(\d{1,2} \S+ \S+ \S+ \S+ \S+\)$/;
+
+function validate(props: CrawlerChainProps): void {
+  const problems: string[] = [];
+  for (const [zone, schedule] of Object.entries(props.schedules ?? {}))
+    if (schedule !== undefined && !HOURLY_OR_RARER.test(schedule))
+      problems.push(
+        `schedules.${zone} "${schedule}" must be cron(M H D M W Y) with a fixed minute: at most hourly (each run bills 10 DPU-minutes or more)`,
+      );
+  const timeout = props.timeoutSeconds;
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 900))
+    problems.push(`timeoutSeconds must be a whole number 1-900, got ${timeout}`);
+  if (props.pipelines.length === 0) problems.push("pipelines: at least one is needed");
+  if (new Set(Object.values(props.names.crawlers)).size !== CATALOG_ZONES.length)
+    problems.push("names.crawlers: each zone's crawler needs its own name");
+  if (problems.length > 0) throw new Error(`CrawlerChain: ${problems.join("; ")}`);
+}

@@ -1,0 +1,3 @@
+export * from "./curated-stage.js";
+export * from "./curated-stage-props.js";
+export * from "./definition.js";

@@ -1,0 +1,37 @@
+import type { PipelineDeclaration } from "../../src/pipelines/types.js";
+import type { AwsContext } from "../aws-context/index.js";
+import type { ZoneBucket } from "../zone-bucket/index.js";
+
+/** The zones that have a Glue database. */
+export const CATALOG_ZONES = ["drop", "raw", "curated"] as const;
+export type CatalogZone = (typeof CATALOG_ZONES)[number];
+
+export interface GlueCatalogProps {
+  readonly context: AwsContext;
+  /** Physical database names (lower-case letters, digits and `_`: Athena cannot query hyphenated names unquoted). */
+  readonly databaseNames: Readonly<Record<CatalogZone, string>>;
+  /** The zone buckets the tables point at. The curated zone's key also encrypts what Glue jobs write (SSE-KMS). */
+  readonly zones: Readonly<Record<CatalogZone, ZoneBucket>>;
+  /** Physical name of the Glue security configuration (and of its key's alias). */
+  readonly securityConfigurationName: string;
+  /** One raw and one curated table per pipeline. */
+  readonly pipelines: readonly PipelineDeclaration[];
+  /**
+   * Values of declared partition keys, per pipeline and key, that make the key projectable as an `enum`. A raw
+   * table gets partition projection only when every one of its keys is projectable. @default none
+   */
+  readonly projectedValues?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+  /** First ingest date the `ingest_date` projection covers (`YYYY-MM-DD`). @default "2020-01-01" */
+  readonly projectionStartDate?: string;
+  /** Days before a scheduled deletion of the catalog key completes, 7-30. @default 30 */
+  readonly keyDeletionWindowDays?: number;
+}
+
+/** Defaults, in one place so tests and docs can pin them. */
+export const GLUE_CATALOG_DEFAULTS = {
+  projectionStartDate: "2020-01-01",
+  keyDeletionWindowDays: 30,
+  inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+  outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+  serde: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+} as const;

@@ -1,0 +1,2 @@
+export * from "./glue-catalog.js";
+export * from "./glue-catalog-props.js";
