@@ -126,9 +126,17 @@ diff: build ## cdktf diff for ENV (a terraform plan, as on a pull request)
 ## ---- local AWS (moto on 127.0.0.1)
 
 .PHONY: local
-local: local/up ## The lake on this machine: moto up, synth, apply (no AWS account needed)
+local: local/up ## The lake on this machine: moto up, apply, every example pipeline end to end, a summary
+	@echo "==> [1/3] synthesize and plan the local stack"
 	@$(MAKE) tf/plan ENV=local
+	@echo "==> [2/3] apply to moto (bounded by LOCAL_APPLY_TIMEOUT=$(LOCAL_APPLY_TIMEOUT) s)"
 	@$(MAKE) tf/apply ENV=local
+	@echo "==> [3/3] run the pipelines"
+	@$(CLI) local run
+
+.PHONY: local/query
+local/query: build ## Any SQL over the local curated zone (DuckDB), e.g. make local/query SQL='SELECT * FROM orders'
+	@$(CLI) local query "$(SQL)"
 
 .PHONY: local/up
 local/up: build ## Start moto on a free loopback port (recorded in .eventlake/local)

@@ -24,6 +24,19 @@ const deps = {
   runsTable: requireEnv("RUNS_TABLE"),
 };
 
+/**
+ * The local runner stands in for the internet, which a machine without an AWS account may not have: it serves each
+ * pull source on loopback and names those URLs in INGEST_SOURCE_OVERRIDES. Never set in AWS; loopback URLs only.
+ */
+const overrides = JSON.parse(process.env["INGEST_SOURCE_OVERRIDES"] ?? "{}") as Record<string, string>;
+function withLocalSource<P extends { name: string; source: { kind: string } }>(pipeline: P): P {
+  const url = overrides[pipeline.name];
+  if (url === undefined || pipeline.source.kind !== "http") return pipeline;
+  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url))
+    throw new Error(`INGEST_SOURCE_OVERRIDES: ${url} is not a loopback URL`);
+  return { ...pipeline, source: { ...pipeline.source, url } };
+}
+
 /** EventBridge Scheduler -> `{ "pipeline": "orders", "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
 export const handler = async (event: unknown, context: Context): Promise<IngestRun> => {
   logger.addContext(context);
@@ -33,7 +46,7 @@ export const handler = async (event: unknown, context: Context): Promise<IngestR
   try {
     const { pipeline: name, scheduledTime } = parseIngestEvent(event);
     tracer.putAnnotation("pipeline", name);
-    const pipeline = await loadPipeline(name);
+    const pipeline = withLocalSource(await loadPipeline(name));
     const run = await ingest(pipeline, { ...deps, clock: () => new Date() }, { scheduledTime });
     metrics.addDimension("pipeline", name);
     metrics.addMetric(`IngestRuns_${run.status}`, MetricUnit.Count, 1);

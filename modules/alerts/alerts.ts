@@ -29,6 +29,22 @@ export class Alerts extends Construct {
       statement: [
         keyAdminStatement(aws),
         {
+          // Publishers (the orchestrator, the curated state machine) are granted sns:Publish and use of this key by
+          // their own IAM policies; the key admits such use from this account, and only through SNS.
+          sid: "AccountPublishesThroughSns",
+          principals: [{ type: "AWS", identifiers: [aws.rootArn] }],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          resources: ["*"],
+          condition: [
+            {
+              test: "StringEquals",
+              variable: "kms:ViaService",
+              values: [`sns.${aws.region}.${aws.dnsSuffix}`],
+            },
+            { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
+          ],
+        },
+        {
           sid: "CloudWatchAlarmsPublish",
           principals: [{ type: "Service", identifiers: [aws.servicePrincipal("cloudwatch")] }],
           actions: ["kms:Decrypt", "kms:GenerateDataKey"],

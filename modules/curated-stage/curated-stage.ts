@@ -1,4 +1,4 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { GlueJob } from "@cdktf/provider-aws/lib/glue-job";
@@ -8,6 +8,7 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { projectRoot } from "../../src/config/index.js";
 import { curatedLayout } from "../../src/sql/layout.js";
 import { insertFormatTemplate, type TransformTables } from "../../src/sql/statements.js";
 import type { AwsContext, Grantee } from "../aws-context/index.js";
@@ -17,7 +18,8 @@ import { LOG_RETENTION_DAYS } from "../traced-function/index.js";
 import { type CuratedStageProps, CURATED_STAGE_DEFAULTS as DEFAULTS } from "./curated-stage-props.js";
 import { curatedStateMachineDefinition } from "./definition.js";
 
-const SCRIPT = fileURLToPath(new URL("glue/curated_transform.py", import.meta.url));
+// From the project root, not import.meta.url: the app runs bundled (dist/main.cjs), where that points at dist/.
+const SCRIPT = join(projectRoot(), "modules", "curated-stage", "glue", "curated_transform.py");
 
 /**
  * The curated stage of one pipeline. Engine athena: a Step Functions state machine (X-Ray tracing, ALL events

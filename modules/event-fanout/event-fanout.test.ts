@@ -227,6 +227,23 @@ describe("EventFanout options", () => {
       },
       { actions: ["kms:Decrypt"], resources: ["${aws_kms_key.zone_key.arn}"] },
     ]);
+    const keyPolicy = one("data", "aws_iam_policy_document", "zone_key-policy")["statement"] as Record<
+      string,
+      unknown
+    >[];
+    expect(keyPolicy.at(-1)).toMatchObject({
+      principals: [{ type: "AWS", identifiers: ["${aws_iam_role.role.arn}"] }],
+      actions: ["kms:Decrypt"],
+      condition: [
+        {
+          test: "StringEquals",
+          variable: "kms:ViaService",
+          values: [
+            "sqs.${data.aws_region.context_region.name}.${data.aws_partition.context_partition.dns_suffix}",
+          ],
+        },
+      ],
+    });
   });
 });
 

@@ -139,7 +139,8 @@ export class ConsumerQueue extends Construct {
       ],
       resources: [this.queue.arn],
     });
-    if (this.zone.key) grantee.addStatements({ actions: ["kms:Decrypt"], resources: [this.zone.key.arn] });
+    // Messages are encrypted with the zone key: the key policy admits this role, through SQS only.
+    this.zone.grantKeyUse(grantee, ["kms:Decrypt"], "sqs");
   }
 }
 

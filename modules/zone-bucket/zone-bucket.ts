@@ -181,7 +181,19 @@ export class ZoneBucket extends Construct {
     this.bucketPolicy.putStatement(this.bucketStatements);
   }
 
-  private keyUse(grantee: Grantee, actions: readonly string[]): DataAwsIamPolicyDocumentStatement[] {
+  /**
+   * Let a role use this zone's key through one service only (`s3` for objects, `sqs` for the zone's queues): a
+   * statement in the role's policy and one in the key policy, conditioned on kms:ViaService.
+   */
+  grantKeyUse(grantee: Grantee, actions: readonly string[], viaService: string): void {
+    grantee.addStatements(...this.keyUse(grantee, actions, viaService));
+  }
+
+  private keyUse(
+    grantee: Grantee,
+    actions: readonly string[],
+    viaService = "s3",
+  ): DataAwsIamPolicyDocumentStatement[] {
     if (!this.key || !this.keyPolicy) return [];
     this.keyStatements.push({
       sid: sid(`Use${this.keyStatements.length}`, this.zone),
@@ -192,7 +204,7 @@ export class ZoneBucket extends Construct {
         {
           test: "StringEquals",
           variable: "kms:ViaService",
-          values: [`s3.${this.context.region}.${this.context.dnsSuffix}`],
+          values: [`${viaService}.${this.context.region}.${this.context.dnsSuffix}`],
         },
       ],
     });

@@ -90,7 +90,13 @@ process.exit(0);
  * deployed environment plus Lambda's own variables, one process per invocation, killed at its timeout. The SDK
  * clients reach moto through AWS_ENDPOINT_URL. X-Ray is off: there is no daemon to send segments to.
  */
-export async function invokeBundled(fn: BundledFunction, event: unknown, aws: LocalAws): Promise<Invocation> {
+export async function invokeBundled(
+  fn: BundledFunction,
+  event: unknown,
+  aws: LocalAws,
+  /** Stand-in settings only the local runner adds (e.g. INGEST_SOURCE_OVERRIDES). */
+  standIn: Readonly<Record<string, string>> = {},
+): Promise<Invocation> {
   const taskRoot = unpack(fn.zipPath);
   const layers = fn.layerZipPaths.map((zip) => join(unpack(zip), "nodejs", "node_modules"));
   const work = join(tmpdir(), "event-lake-invoke", randomUUID());
@@ -104,6 +110,7 @@ export async function invokeBundled(fn: BundledFunction, event: unknown, aws: Lo
     HOME: process.env["HOME"],
     TMPDIR: work,
     ...fn.environment,
+    ...standIn,
     AWS_ENDPOINT_URL: aws.endpoint,
     AWS_REGION: aws.region,
     AWS_DEFAULT_REGION: aws.region,

@@ -123,14 +123,18 @@ export class LocalRunner {
   }
 
   /** Fires a schedule now, as EventBridge Scheduler would: an asynchronous invoke with the schedule's input. */
-  async fire(schedule: Schedule, at: Date = new Date()): Promise<Invocation> {
+  async fire(
+    schedule: Schedule,
+    at: Date = new Date(),
+    standIn: Readonly<Record<string, string>> = {},
+  ): Promise<Invocation> {
     const fn = this.wiring.functions[schedule.functionName];
     if (!fn) throw new Error(`no function ${schedule.functionName} in the wiring`);
     const input = schedule.input.replace(
       "<aws.scheduler.scheduled-time>",
       at.toISOString().replace(/\.\d{3}Z$/, "Z"),
     );
-    return invokeBundled(fn, JSON.parse(input), this.aws);
+    return invokeBundled(fn, JSON.parse(input), this.aws, standIn);
   }
 }
 
