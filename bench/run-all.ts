@@ -7,6 +7,7 @@
  * BENCH_QUICK=1      one run per figure instead of the medians of several (a smoke run)
  * BENCH_SKIP_LOCAL=1 skip `make local` cold and warm (minutes)
  * BENCH_SKIP_TERRAFORM=1 skip plan and apply of the local stack against a fresh moto (minutes)
+ * BENCH_REPORT_ONLY=1 run nothing: re-render the report from the last run's bench/out/*.json and run-all.json
  *
  * Each benchmark runs as its own child process and writes bench/out/<name>.json; this script deletes those files
  * first, so a benchmark that fails shows as failed, never as a stale figure.
@@ -28,6 +29,8 @@ const DOC = join(ROOT, "docs", "BENCHMARKS.md");
 const QUICK = process.env["BENCH_QUICK"] === "1";
 const SKIP_LOCAL = process.env["BENCH_SKIP_LOCAL"] === "1";
 const SKIP_TERRAFORM = process.env["BENCH_SKIP_TERRAFORM"] === "1";
+/** Re-render docs/BENCHMARKS.md from the last run's bench/out/*.json without running anything. */
+const REPORT_ONLY = process.env["BENCH_REPORT_ONLY"] === "1";
 /** Converter peak RSS may grow at most this much from 1M to 4M rows (4x the data) to count as flat. */
 const FLAT_MEMORY_GROWTH = 1.25;
 
@@ -75,19 +78,35 @@ function version(command: string, args: string[], pattern: RegExp): string {
   return pattern.exec(`${r.stdout ?? ""}${r.stderr ?? ""}`)?.[1] ?? "not found";
 }
 
-const startedAt = new Date();
-const loadBefore = loadavg();
-const machine = {
-  cores: availableParallelism(),
-  cpu: cpus()[0]?.model.trim() ?? "unknown",
-  memoryGiB: totalmem() / 2 ** 30,
-  os: `${type()} ${release()}`,
-  node: process.version,
-  terraform: version("terraform", ["version", "-json"], /"terraform_version":\s*"([^"]+)"/),
-  moto: version("python3", ["-c", "import moto; print(moto.__version__)"], /^(\S+)/),
-  // BENCH_COMMIT names the commit when the run is in an exported tree without .git.
-  git: process.env["BENCH_COMMIT"] ?? commitLabel(),
-};
+interface RunRecord {
+  readonly startedAt: string;
+  readonly quick: boolean;
+  readonly machine: Record<string, string | number>;
+  readonly steps: Step[];
+  readonly load: readonly [number, number];
+}
+const previous = REPORT_ONLY ? readOut<RunRecord>("run-all") : undefined;
+if (REPORT_ONLY && previous === undefined)
+  throw new Error("BENCH_REPORT_ONLY=1: no bench/out/run-all.json to re-render");
+
+const startedAt = new Date(previous?.startedAt ?? Date.now());
+const quick = previous?.quick ?? QUICK;
+const loadBefore = previous?.load[0] ?? loadavg()[0] ?? 0;
+const machine = (previous?.machine as ReturnType<typeof measuredMachine> | undefined) ?? measuredMachine();
+
+function measuredMachine() {
+  return {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model.trim() ?? "unknown",
+    memoryGiB: totalmem() / 2 ** 30,
+    os: `${type()} ${release()}`,
+    node: process.version,
+    terraform: version("terraform", ["version", "-json"], /"terraform_version":\s*"([^"]+)"/),
+    moto: version("python3", ["-c", "import moto; print(moto.__version__)"], /^(\S+)/),
+    // BENCH_COMMIT names the commit when the run is in an exported tree without .git.
+    git: process.env["BENCH_COMMIT"] ?? commitLabel(),
+  };
+}
 
 function commitLabel(): string {
   const head = version("git", ["rev-parse", "--short", "HEAD"], /^(\S+)/);
@@ -96,17 +115,19 @@ function commitLabel(): string {
 }
 
 // Order: the cheap ones first; converter before the cost model, which reads its result.
-const steps: Step[] = [];
-steps.push(await run("synth", "synth.ts", [], { BENCH_RUNS: QUICK ? "1" : "5" }));
-steps.push(
-  await run("converter", "converter.ts", ["--rows", "1000000,4000000", "--runs", QUICK ? "1" : "3"]),
-);
-steps.push(await run("handlers", "handlers.ts"));
-steps.push(
-  SKIP_TERRAFORM ? skipped("terraform", "BENCH_SKIP_TERRAFORM=1") : await run("terraform", "terraform.ts"),
-);
-steps.push(SKIP_LOCAL ? skipped("local", "BENCH_SKIP_LOCAL=1") : await run("local", "local.ts"));
-const loadAfter = loadavg();
+const steps: Step[] = previous ? [...previous.steps] : [];
+if (!previous) {
+  steps.push(await run("synth", "synth.ts", [], { BENCH_RUNS: QUICK ? "1" : "5" }));
+  steps.push(
+    await run("converter", "converter.ts", ["--rows", "1000000,4000000", "--runs", QUICK ? "1" : "3"]),
+  );
+  steps.push(await run("handlers", "handlers.ts"));
+  steps.push(
+    SKIP_TERRAFORM ? skipped("terraform", "BENCH_SKIP_TERRAFORM=1") : await run("terraform", "terraform.ts"),
+  );
+  steps.push(SKIP_LOCAL ? skipped("local", "BENCH_SKIP_LOCAL=1") : await run("local", "local.ts"));
+}
+const loadAfter = previous?.load[1] ?? loadavg()[0] ?? 0;
 
 // ---- the figures
 
@@ -139,6 +160,8 @@ interface TerraformOut {
   resourcesInState: number;
   seconds: { motoStart: number; synth: number; init: number; plan: number; apply: number; replan: number };
   replanClean: boolean;
+  replanSummary?: string;
+  replanWhitespaceOnly?: number;
   replanError?: string;
 }
 interface LocalOut {
@@ -175,6 +198,21 @@ const byFiles = [100, 1000, 10_000].map((filesPerDay) => ({
 rmSync(synthesized.outdir, { recursive: true, force: true });
 
 // ---- the report
+
+/** The second plan, in words: terraform's own summary and how many of its diffs are whitespace-only. */
+function replanLabel(t: TerraformOut): string {
+  if (t.replanClean) return "no changes";
+  const updates = (t.replanError?.match(/will be updated in-place/g) ?? []).length;
+  const whitespace = t.replanWhitespaceOnly ?? (t.replanError?.match(/# whitespace changes/g) ?? []).length;
+  const summary =
+    t.replanSummary ??
+    (updates + whitespace > 0
+      ? `at least ${Math.max(updates, whitespace)} in-place updates (output truncated)`
+      : "failed");
+  return whitespace > 0
+    ? `${summary}, ${whitespace} of them whitespace-only \`redrive_policy\` JSON (moto re-spaces it: a known gap)`
+    : summary;
+}
 
 const f = (x: number, digits = 2) =>
   x.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -310,7 +348,7 @@ if (terraform) {
     [
       `terraform plan, local stack (${terraform.resourcesPlanned} resources)`,
       `${f(t.plan, 1)} s`,
-      `${f(t.replan, 1)} s (re-plan after apply: refresh, no changes)`,
+      `${f(t.replan, 1)} s (re-plan after apply: ${terraform.replanClean ? "no changes" : "not clean, see below"})`,
       `${f(t.plan / t.replan)}x`,
       "none",
       "",
@@ -342,7 +380,7 @@ const md: string[] = [
   "# Benchmarks",
   "",
   `Generated by \`make bench\` (\`node --import tsx bench/run-all.ts\`) on ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC, ` +
-    `${QUICK ? "**quick mode** (`BENCH_QUICK=1`: one run per figure, no medians)" : "full mode (medians of several runs where stated)"}. ` +
+    `${quick ? "**quick mode** (`BENCH_QUICK=1`: one run per figure, no medians)" : "full mode (medians of several runs where stated)"}. ` +
     "Do not edit by hand: run `make bench` again. Figures, not pass/fail; every baseline was measured in the same run.",
   "",
   "## Machine",
@@ -356,7 +394,7 @@ const md: string[] = [
   `| terraform | ${machine.terraform} |`,
   `| moto | ${machine.moto} |`,
   `| commit | ${machine.git} |`,
-  `| load average (1 min) | ${f(loadBefore[0] ?? 0)} at start, ${f(loadAfter[0] ?? 0)} at end: the cores are shared, so times are upper bounds |`,
+  `| load average (1 min) | ${f(loadBefore)} at start, ${f(loadAfter)} at end: the cores are shared, so times are upper bounds |`,
   "",
   "## Summary",
   "",
@@ -370,8 +408,8 @@ const md: string[] = [
   "|---|---:|---|---|",
   ...steps.map((s) => {
     const runsPer: Record<string, string> = {
-      synth: `median of ${synth?.runs ?? (QUICK ? 1 : 5)}`,
-      converter: `median of ${sizes[0]?.runs ?? (QUICK ? 1 : 3)}`,
+      synth: `median of ${synth?.runs ?? (quick ? 1 : 5)}`,
+      converter: `median of ${sizes[0]?.runs ?? (quick ? 1 : 3)}`,
       handlers: `median of ${handlers?.runs ?? 5} (fixed in bench/handlers.ts)`,
       terraform: "1 (an apply takes minutes)",
       local: "1 cold + 1 warm (minutes each)",
@@ -429,11 +467,11 @@ if (terraform) {
     `| terraform init | ${f(t.init, 1)} |`,
     `| terraform plan (${terraform.resourcesPlanned} to create) | ${f(t.plan, 1)} |`,
     `| terraform apply | ${f(t.apply, 1)} |`,
-    `| terraform plan again | ${f(t.replan, 1)} (${terraform.replanClean ? "no changes" : "**changes or error**"}) |`,
+    `| terraform plan again | ${f(t.replan, 1)} (${replanLabel(terraform)}) |`,
     "",
     terraform.replanClean
-      ? ""
-      : `Re-plan: \`${(terraform.replanError ?? "changes").split("\n").slice(0, 3).join(" ")}\``,
+      ? "The re-plan after apply is clean."
+      : `**The re-plan after apply is not clean**: ${replanLabel(terraform)}. Each such in-place update also runs on every warm \`make local\`.`,
     "",
   );
 }
@@ -506,7 +544,7 @@ writeFileSync(
 );
 writeFileSync(
   join(OUT, "run-all.json"),
-  `${JSON.stringify({ startedAt: startedAt.toISOString(), quick: QUICK, machine, steps, cost }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt: startedAt.toISOString(), quick, machine, steps, load: [loadBefore, loadAfter], cost }, null, 2)}\n`,
 );
 process.stderr.write(`\nwritten: ${DOC}\n`);
 console.log(

@@ -53,6 +53,9 @@ try {
   const state = await tf(["state", "list"]);
   const resources = state.stdout.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("data.")).length;
   const replanClean = !(replan.value instanceof Error) && /No changes\./.test(replan.value.stdout);
+  // With -detailed-exitcode, changes are exit 2, which runTerraform reports as an error carrying the output's tail.
+  const replanText = replan.value instanceof Error ? replan.value.message : replan.value.stdout;
+  const replanSummary = replanClean ? "No changes." : (/Plan: [^\n]+/.exec(replanText)?.[0] ?? "error");
   const report = {
     measuredAt: new Date().toISOString(),
     runs: 1,
@@ -69,12 +72,15 @@ try {
     },
     applySecondsPerResource: apply.seconds / Math.max(1, toCreate),
     replanClean,
+    replanSummary,
+    /** Changes terraform itself marks as whitespace-only (moto re-spaces JSON attributes). */
+    replanWhitespaceOnly: (replanText.match(/# whitespace changes/g) ?? []).length,
     replanError: replan.value instanceof Error ? replan.value.message.slice(0, 2000) : undefined,
   };
   mkdirSync(dirname(OUT_FILE), { recursive: true });
   writeFileSync(OUT_FILE, `${JSON.stringify(report, null, 2)}\n`);
   console.log(
-    `terraform (local stack on moto): ${toCreate} resources; init ${init.seconds.toFixed(1)} s, plan ${plan.seconds.toFixed(1)} s, apply ${apply.seconds.toFixed(1)} s, re-plan ${replan.seconds.toFixed(1)} s (${replanClean ? "no changes" : "CHANGES OR ERROR"})`,
+    `terraform (local stack on moto): ${toCreate} resources; init ${init.seconds.toFixed(1)} s, plan ${plan.seconds.toFixed(1)} s, apply ${apply.seconds.toFixed(1)} s, re-plan ${replan.seconds.toFixed(1)} s (${replanSummary})`,
   );
 } finally {
   await stopMoto(stateDir);
