@@ -3,6 +3,24 @@ import { describe, expect, it } from "vitest";
 import { compatFor, LOCAL_GAPS } from "./compat.js";
 
 describe("local compatibility", () => {
+  it("ignores moto's echo differences in the local stack only", async () => {
+    const { synthApp } = await import("../testing/synth.js");
+    const { stacks } = await synthApp({ environments: ["local", "test"] });
+    const lifecycles = (env: string, type: string) =>
+      Object.values(stacks[env]?.resource[type] ?? {}).map((r) => r["lifecycle"]);
+
+    expect(new Set(lifecycles("local", "aws_lambda_function").map((l) => JSON.stringify(l)))).toEqual(
+      new Set([JSON.stringify({ ignore_changes: ["logging_config"] })]),
+    );
+    expect(
+      lifecycles("local", "aws_sqs_queue").every(
+        (l) => JSON.stringify(l) === '{"ignore_changes":["redrive_policy"]}',
+      ),
+    ).toBe(true);
+    expect(lifecycles("test", "aws_lambda_function").every((l) => l === undefined)).toBe(true);
+    expect(lifecycles("test", "aws_sqs_queue").every((l) => l === undefined)).toBe(true);
+  });
+
   it("lists every gap in the README's local section", () => {
     const readme = readFileSync("README.md", "utf8");
     for (const gap of LOCAL_GAPS) expect(readme, gap.id).toMatch(new RegExp(`\\|\\s*\`${gap.id}\`\\s*\\|`));

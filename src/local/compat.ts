@@ -1,3 +1,5 @@
+import { type IAspect, TerraformResource } from "cdktf";
+import type { IConstruct } from "constructs";
 import type { EnvironmentConfig } from "../config/types.js";
 
 /**
@@ -33,6 +35,18 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
     what: 'event keys are quote_plus-encoded, "/" included, so an SNS filter on the prefix "orders/" never matches',
     handling:
       "in local, key filters also match the encoded prefix (orders%2F); handlers decode keys the way real S3 needs too",
+  },
+  {
+    id: "lambda-logging-config",
+    what: "LoggingConfig (JSON log format, log group) is accepted but not returned, so every plan updates every function",
+    handling:
+      "local ignores changes to logging_config (LOCAL_IGNORE_CHANGES); Powertools logs JSON either way",
+  },
+  {
+    id: "sqs-redrive-json",
+    what: "redrive_policy comes back re-spaced, so every plan updates every queue",
+    handling:
+      "local ignores changes to redrive_policy (LOCAL_IGNORE_CHANGES); a changed maxReceiveCount needs make local/down",
   },
   {
     id: "sqs-event-source-mappings",
@@ -159,3 +173,18 @@ export const LOCAL_ENDPOINT_SERVICES = [
   "sqs",
   "sts",
 ] as const;
+
+/** Attributes moto echoes back differently, which would make every local plan update the same resources. */
+export const LOCAL_IGNORE_CHANGES: Readonly<Record<string, readonly string[]>> = {
+  aws_lambda_function: ["logging_config"],
+  aws_sqs_queue: ["redrive_policy"],
+};
+
+/** Applied to the local stack only: `lifecycle.ignore_changes` for the attributes in LOCAL_IGNORE_CHANGES. */
+export class LocalDriftAspect implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource)) return;
+    const ignore = LOCAL_IGNORE_CHANGES[node.terraformResourceType];
+    if (ignore) node.lifecycle = { ...node.lifecycle, ignoreChanges: [...ignore] };
+  }
+}

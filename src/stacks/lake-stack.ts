@@ -1,9 +1,9 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { Alerts } from "../../modules/alerts/index.js";
 import { AwsContext } from "../../modules/aws-context/index.js";
 import type { EnvironmentConfig, LakeConfig } from "../config/types.js";
-import { compatFor } from "../local/compat.js";
+import { compatFor, LocalDriftAspect } from "../local/compat.js";
 import { physicalName } from "../naming.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 import { buildAnalytics, type LakeAnalytics } from "./analytics.js";
@@ -68,6 +68,7 @@ export class LakeStack extends TerraformStack {
     this.warehouse = buildWarehouse(this, { ...parts, analytics: this.analytics });
 
     this.outputs();
+    if (compat.isLocal) Aspects.of(this).add(new LocalDriftAspect());
   }
 
   /** `<thing>_<attribute>` outputs: what scripts, the local runner and humans look up. */
