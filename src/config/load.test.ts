@@ -19,7 +19,9 @@ function problemsOf(raw: unknown, env: Record<string, string> = {}): readonly st
 describe("loadConfig", () => {
   it("reads the committed file into three environments with their accounts, regions and prefixes", () => {
     // An empty state dir: no running moto of the developer's may change the local endpoint.
-    const config = loadConfig({ env: { EVENT_LAKE_LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), "no-moto-")) } });
+    const config = loadConfig({
+      env: { EVENT_LAKE_LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), "no-moto-")) },
+    });
 
     expect(config.project).toBe("event-lake");
     expect(config.environments.test).toMatchObject({
@@ -107,8 +109,9 @@ describe("the optional github block (the repository the CI roles trust)", () => 
   it("is read from the committed file and overridden by EVENT_LAKE_GITHUB_OWNER and _REPO", () => {
     expect(parseConfig(committed()).github).toEqual({ owner: "data-platform", repo: "event-lake" });
     expect(
-      parseConfig(committed(), { env: { EVENT_LAKE_GITHUB_OWNER: "acme", EVENT_LAKE_GITHUB_REPO: "lake.v2" } })
-        .github,
+      parseConfig(committed(), {
+        env: { EVENT_LAKE_GITHUB_OWNER: "acme", EVENT_LAKE_GITHUB_REPO: "lake.v2" },
+      }).github,
     ).toEqual({ owner: "acme", repo: "lake.v2" });
   });
 
