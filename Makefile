@@ -173,9 +173,17 @@ policy: synth ## The security rule pack over every synthesized stack
 	@node --import tsx src/policy/cli.ts cdktf.out
 
 .PHONY: bench
-bench: build ## Benchmarks (figures, not pass/fail): synth, handlers
-	@node --import tsx bench/synth.ts
-	@node --import tsx bench/handlers.ts
+bench: build ## Every benchmark into docs/BENCHMARKS.md (BENCH_QUICK=1: one run each; BENCH_SKIP_LOCAL=1 / BENCH_SKIP_TERRAFORM=1 skip the slow ones)
+	@node --import tsx bench/run-all.ts
+
+GB_PER_DAY ?= 1
+FILES_PER_DAY ?= 1000
+QUERIES_PER_DAY ?= 200
+GB_SCANNED_PER_QUERY ?= 0.5
+
+.PHONY: cost
+cost: install ## Monthly cost per service at a volume, event-lake vs the seeds' design (GB_PER_DAY=, FILES_PER_DAY=, ...)
+	@node --import tsx src/cost/cli.ts --gb-per-day $(GB_PER_DAY) --files-per-day $(FILES_PER_DAY) --queries-per-day $(QUERIES_PER_DAY) --gb-scanned-per-query $(GB_SCANNED_PER_QUERY)
 
 .PHONY: clean
 clean: ## Remove build output (not the running moto: use local/down)

@@ -27,6 +27,39 @@ const HANDLER_ENV = {
   CURATED_BUCKET: "bench-curated",
   RUNS_TABLE: "bench-runs",
 };
+/**
+ * The environment the stack deploys a handler with, from the synthesized local stack (`make synth`), so init runs
+ * the same configuration checks it runs in Lambda. Terraform references stay as placeholder strings.
+ */
+function deployedEnvironment(name: string): Record<string, string> {
+  try {
+    const stack = JSON.parse(readFileSync("cdktf.out/stacks/local/cdk.tf.json", "utf8")) as {
+      resource?: {
+        aws_lambda_function?: Record<
+          string,
+          { filename?: string; environment?: { variables?: Record<string, string> } }
+        >;
+      };
+    };
+    for (const fn of Object.values(stack.resource?.aws_lambda_function ?? {}))
+      if (String(fn.filename).includes(`asset-${name}/`))
+        return Object.fromEntries(
+          Object.entries(fn.environment?.variables ?? {}).map(([k, v]) => [k, placeholder(v)]),
+        );
+  } catch {
+    // not synthesized: the placeholders below must do
+  }
+  return {};
+}
+
+/** `${jsonencode({"a" = x.y, ...})}` -> `{"a":"x.y",...}`; other Terraform references -> their text. */
+function placeholder(value: string): string {
+  const encoded = /^\$\{jsonencode\((.*)\)\}$/s.exec(value)?.[1];
+  if (encoded === undefined) return value;
+  const pairs = [...encoded.matchAll(/"([^"]+)" = ([^,}]+)/g)].map(([, k, v]) => [k, (v ?? "").trim()]);
+  return JSON.stringify(Object.fromEntries(pairs));
+}
+
 /** Runs in the child: how long `import` of the bundle takes, and the process's time before it. */
 const PROBE = `const before = performance.now();
 await import(process.env.BENCH_BUNDLE);
@@ -74,6 +107,7 @@ try {
         env: {
           PATH: process.env.PATH,
           ...HANDLER_ENV,
+          ...deployedEnvironment(name),
           BENCH_BUNDLE: pathToFileURL(join(task, "handler.mjs")).href,
         },
       });
