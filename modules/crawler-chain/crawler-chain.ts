@@ -219,7 +219,8 @@ export class CrawlerChain extends Construct {
       },
       { actions: ["sns:Publish"], resources: [props.alerts.arn] },
     );
-    if (props.alerts.kmsMasterKeyId)
+    // The attribute is a token, always truthy: whether the topic is encrypted is in its input.
+    if (props.alerts.kmsMasterKeyIdInput !== undefined)
       fn.policy.addStatements({
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: [props.alerts.kmsMasterKeyId],

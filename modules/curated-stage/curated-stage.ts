@@ -47,10 +47,19 @@ export class CuratedStage extends Construct {
       curated: { database: props.catalog.databases.curated.name, table: props.pipeline.name },
     };
     if (engine === "athena") {
-      const { template, dateArguments } = insertFormatTemplate(props.pipeline, tables);
+      // The database names are Terraform tokens ("${TfToken[…]}"): escaping them for States.Format would leave
+      // them unresolved in the ASL. Build the template over stand-ins, then put the tokens back; GlueCatalog
+      // validates database names to [a-z0-9_], which need no escape.
+      const standIn = {
+        raw: { database: "event_lake_raw_database_stand_in", table: props.pipeline.name },
+        curated: { database: "event_lake_curated_database_stand_in", table: props.pipeline.name },
+      };
+      const { template, dateArguments } = insertFormatTemplate(props.pipeline, standIn);
       this.definition = curatedStateMachineDefinition({
         pipeline: props.pipeline.name,
-        queryTemplate: template,
+        queryTemplate: template
+          .replaceAll(standIn.raw.database, tables.raw.database)
+          .replaceAll(standIn.curated.database, tables.curated.database),
         dateArguments,
         workgroup: props.workgroup.name,
         database: tables.curated.database,
@@ -202,7 +211,8 @@ export class CuratedStage extends Construct {
 
 function allowPublish(policy: Grantee, props: CuratedStageProps): void {
   policy.addStatements({ actions: ["sns:Publish"], resources: [props.alerts.arn] });
-  if (props.alerts.kmsMasterKeyId)
+  // The attribute is a token, always truthy: whether the topic is encrypted is in its input.
+  if (props.alerts.kmsMasterKeyIdInput !== undefined)
     policy.addStatements({
       actions: ["kms:Decrypt", "kms:GenerateDataKey"],
       resources: [props.alerts.kmsMasterKeyId],
