@@ -13,7 +13,9 @@ import {
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { PipelineDeclaration } from "../pipelines/types.js";
-import { mirror, queryCurated, runCuratedTransform } from "./athena-standin.js";
+import { walk } from "./asl.js";
+import { mirror, queryCurated } from "./athena-standin.js";
+import { CatalogStandIn, catalogNames } from "./catalog-standin.js";
 import { LocalRunner } from "./runner.js";
 import type { LocalWiring } from "./wiring.js";
 
@@ -37,6 +39,8 @@ export interface LocalRunSummary {
   readonly pipelines: readonly PipelineSummary[];
   readonly dlqDepth: Readonly<Record<string, number>>;
   readonly batches: number;
+  /** Each curated-stage walk: pipeline, status and dates. */
+  readonly walks: readonly string[];
   /** What ran as a stand-in for a service moto cannot run, said in the summary. */
   readonly standIns: readonly string[];
 }
@@ -75,7 +79,9 @@ export async function runLocal(options: {
   const standIns = [
     "Lambda: the local runner invoked the bundled handler zips (moto cannot run them without Docker)",
     "internet: pull sources were served from src/pipelines/samples on 127.0.0.1",
-    "Athena: curated transforms ran on DuckDB over the raw Parquet in moto's S3",
+    "Glue crawlers: the runner read each crawler's event queue, registered the partitions, emitted its state-change event",
+    "Step Functions: the runner walked the curated stage's ASL, taken from the stack's state",
+    "Athena: the ASL's INSERT INTO ran on DuckDB over moto's Parquet, with the tables declared in Glue",
   ];
 
   const samples = JSON.parse(readFileSync(join(SAMPLES_DIR, "expected.json"), "utf8")) as Record<
@@ -119,8 +125,8 @@ export async function runLocal(options: {
     server.close();
   }
 
-  // S3 -> SNS -> SQS delivery in moto is asynchronous: poll until two rounds in a row find nothing.
-  const reports = await new LocalRunner(
+  // S3 -> SNS -> SQS delivery in moto is asynchronous: poll until a few rounds in a row find nothing.
+  const lambda = new LocalRunner(
     wiring,
     { endpoint, region },
     {
@@ -130,15 +136,49 @@ export async function runLocal(options: {
           `${r.queue}: ${r.received} message(s) -> ${r.functionName}: ${r.succeeded} ok, ${r.failed} failed`,
         ),
     },
-  ).drain();
+  );
+  let batches = (await lambda.drain()).length;
+
+  // The crawler chain, with stand-ins for what moto cannot run: each crawl emits the real state-change event through
+  // the rule to the orchestrator's queue; the orchestrator (bundled) decides the next step. After the raw crawl, the
+  // curated stage's ASL (from the stack's state) is walked for every complete ingest date not yet transformed.
+  const catalog = new CatalogStandIn(catalogNames(wiring.outputs), { endpoint, region });
+  const walks: string[] = [];
+  for (let round = 0; round < 8; round++) {
+    const crawled = [];
+    for (const zone of await catalog.pendingCrawls()) {
+      const result = await catalog.crawl(zone);
+      crawled.push(zone);
+      log(
+        `crawler ${zone} (stand-in): ${result.events} event(s) read, ${result.partitions} partition(s) registered, Succeeded`,
+      );
+    }
+    const orchestrated = (await lambda.drain()).length;
+    batches += orchestrated;
+    if (crawled.includes("raw"))
+      for (const p of pipelines) {
+        const dates = await catalog.datesToTransform(p.name);
+        const definition = wiring.outputs[`curated_${p.name}_definition`];
+        if (dates.length === 0 || definition === undefined) continue;
+        const runId = `${p.name}-local-${dates.join("_")}`;
+        const result = await walk(
+          JSON.parse(definition),
+          { pipeline: p.name, runId, ingestDates: dates },
+          catalog.taskHandlers(),
+        );
+        walks.push(`${p.name}: ${result.status} (${dates.join(", ")})`);
+        log(`${p.name}: curated stage (ASL walked locally): ${result.trace.join(" -> ")}: ${result.status}`);
+        if (result.status === "FAILED") log(`${p.name}: ${result.error?.Error}: ${result.error?.Cause}`);
+      }
+    if (crawled.length === 0 && orchestrated === 0) break;
+  }
 
   const summaries: PipelineSummary[] = [];
   for (const p of pipelines) {
-    const curated = await runCuratedTransform(s3, p, buckets);
-    log(
-      `${p.name}: curated transform on DuckDB: ${curated.rows} row(s) over ${curated.dates.length} ingest date(s)`,
+    const counted = await queryCurated(s3, [p], buckets.curated, `SELECT COUNT(*) AS n FROM ${p.name}`).catch(
+      () => [],
     );
-    summaries.push(await summarize(s3, p, buckets, curated.rows));
+    summaries.push(await summarize(s3, p, buckets, Number(counted[0]?.["n"] ?? 0)));
   }
   const sqs = new SQSClient({ endpoint, region, credentials });
   const dlqDepth: Record<string, number> = {};
@@ -148,7 +188,7 @@ export async function runLocal(options: {
     );
     dlqDepth[queue.name] = Number(Attributes?.["ApproximateNumberOfMessages"] ?? 0);
   }
-  return { pipelines: summaries, dlqDepth, batches: reports.length, standIns };
+  return { pipelines: summaries, dlqDepth, batches, standIns, walks };
 }
 
 async function summarize(
@@ -252,6 +292,13 @@ export function formatSummary(summary: LocalRunSummary): string {
         ...p.sample.map((r) => `  ${JSON.stringify(r)}`),
       );
   }
+  lines.push(
+    "",
+    "curated stage runs:",
+    ...(summary.walks.length > 0
+      ? summary.walks.map((w) => `  ${w}`)
+      : ["  none needed: every complete ingest date is curated"]),
+  );
   lines.push("", "dead-letter queues:");
   for (const [name, depth] of Object.entries(summary.dlqDepth)) lines.push(`  ${name}: ${depth}`);
   lines.push("", "stand-ins (moto cannot run these):", ...summary.standIns.map((s) => `  - ${s}`), "");

@@ -114,6 +114,12 @@ export function buildAnalytics(
     } else if (stage.job) {
       chain.addTransform(pipeline.name, { job: stage.job });
       new TerraformOutput(scope, `curated_${pipeline.name}_job_name`, { value: stage.job.name });
+    } else if (stage.definition) {
+      // Local has no state machine (moto hangs on it): the definition it would run goes into the state, where the
+      // local runner takes it from and walks it.
+      new TerraformOutput(scope, `curated_${pipeline.name}_definition`, {
+        value: JSON.stringify(stage.definition),
+      });
     }
   }
 
