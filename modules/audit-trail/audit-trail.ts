@@ -1,0 +1,106 @@
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { Construct } from "constructs";
+import type { Grantee } from "../aws-context/index.js";
+import { ZoneBucket } from "../zone-bucket/index.js";
+import { type AuditTrailProps, AUDIT_TRAIL_DEFAULTS as DEFAULTS } from "./audit-trail-props.js";
+
+/**
+ * A CloudTrail trail for the account: every region, global service events, log file validation, into a bucket of
+ * its own (a `ZoneBucket` "trail": KMS with its own rotating key, versioned, public access blocked, TLS-only,
+ * expiring after `retentionDays`) whose policy admits CloudTrail for this one trail only (aws:SourceArn), and whose
+ * key lets CloudTrail encrypt for this trail only. Management events always; S3 data events for the zone buckets
+ * given. Security settings are applied after the caller's props, so none can be switched off.
+ */
+export class AuditTrail extends Construct {
+  readonly trail: Cloudtrail;
+  readonly bucket: ZoneBucket;
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+    super(scope, id);
+    // Validate.
+    validate(props);
+    const aws = props.context;
+    // The trail's ARN is known before it exists, so the bucket and key policies need not wait for it.
+    const trailArn = aws.arn("cloudtrail", `trail/${props.trailName}`);
+
+    // Build: the bucket.
+    this.bucket = new ZoneBucket(this, "zone-trail", {
+      context: aws,
+      zone: "trail",
+      bucketName: props.bucketName,
+      accessLogs: props.accessLogs ? { target: props.accessLogs, prefix: "trail/" } : undefined,
+      expireAfterDays: props.retentionDays ?? DEFAULTS.retentionDays,
+      denyInsecureTransport: props.denyInsecureTransport ?? DEFAULTS.denyInsecureTransport,
+      forceDestroy: props.forceDestroy,
+    });
+    const bucket = this.bucket.bucket;
+    const fromThisTrail = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
+    const cloudtrail = [{ type: "Service", identifiers: [aws.servicePrincipal("cloudtrail")] }];
+    this.bucket.addToBucketPolicy({
+      sid: "CloudTrailAclCheck",
+      principals: cloudtrail,
+      actions: ["s3:GetBucketAcl"],
+      resources: [bucket.arn],
+      condition: [fromThisTrail],
+    });
+    this.bucket.addToBucketPolicy({
+      sid: "CloudTrailWrite",
+      principals: cloudtrail,
+      actions: ["s3:PutObject"],
+      resources: [`${bucket.arn}/AWSLogs/${aws.accountId}/*`],
+      condition: [
+        fromThisTrail,
+        { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
+      ],
+    });
+    this.bucket.allowServiceToUseKey("cloudtrail", ["kms:DescribeKey", "kms:GenerateDataKey*"], trailArn);
+    const key = this.bucket.key;
+    if (!key) throw new Error("AuditTrail: the trail bucket has no key");
+
+    // Build: the trail. Management events: always, reads and writes. Data events: the buckets given, in the same
+    // selector when they want both, in one of their own when narrower.
+    const buckets = props.dataEventBuckets ?? [];
+    const dataResource = [{ type: "AWS::S3::Object", values: buckets.map((b) => `${b.bucket.arn}/`) }];
+    const readWrite = props.dataEventReadWriteType ?? DEFAULTS.dataEventReadWriteType;
+    const management = { includeManagementEvents: true, readWriteType: "All" };
+    const eventSelector =
+      buckets.length === 0
+        ? [management]
+        : readWrite === "All"
+          ? [{ ...management, dataResource }]
+          : [management, { includeManagementEvents: false, readWriteType: readWrite, dataResource }];
+    this.trail = new Cloudtrail(this, "trail", {
+      name: props.trailName,
+      s3BucketName: bucket.id,
+      kmsKeyId: key.arn,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: props.enableLogging ?? DEFAULTS.enableLogging,
+      eventSelector,
+      // CloudTrail checks the bucket policy before it accepts the trail.
+      dependsOn: [this.bucket.policy],
+    });
+  }
+
+  /** Read the trail's log files (with the key, through S3): auditors and the data steward. */
+  grantRead(grantee: Grantee): void {
+    this.bucket.grantRead(grantee, "AWSLogs/");
+  }
+}
+
+function validate(props: AuditTrailProps): void {
+  const problems: string[] = [];
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(props.trailName))
+    problems.push(`trailName "${props.trailName}" must be 3-128 letters, digits, ".", "_" or "-"`);
+  const days = props.retentionDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 90))
+    problems.push(`retentionDays must be a whole number >= 90 (audit logs), got ${days}`);
+  const type = props.dataEventReadWriteType;
+  if (type !== undefined && !["All", "ReadOnly", "WriteOnly"].includes(type))
+    problems.push(`dataEventReadWriteType must be All, ReadOnly or WriteOnly, got ${type}`);
+  const zones = (props.dataEventBuckets ?? []).map((b) => b.zone);
+  if (new Set(zones).size !== zones.length) problems.push("dataEventBuckets lists a bucket twice");
+  if (zones.length > 250) problems.push(`dataEventBuckets: at most 250 buckets, got ${zones.length}`);
+  if (problems.length > 0) throw new Error(`AuditTrail ${props.trailName}: ${problems.join("; ")}`);
+}
