@@ -20,8 +20,9 @@ export TF_CLI_CONFIG_FILE := $(CURDIR)/.eventlake/terraform.rc
 export TF_PROVIDER_MIRROR
 
 BIN := node_modules/.bin
-# The SDK warns on every call that 2027 releases need Node 22; said once in the README instead.
-CLI := node --disable-warning=NodeVersionSupportWarning dist/cli.cjs
+CLI := node dist/cli.cjs
+# The SDK warns that its 2027 releases need Node 22 (Lambda already runs 22); said once in the README instead.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 SOURCES := $(shell find main.ts src modules -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 ESBUILD_APP := --bundle --platform=node --target=node20 --format=cjs --packages=external --log-level=warning
 
