@@ -94,14 +94,16 @@ tf/init: synth ## terraform init for ENV (checks credentials first)
 	@$(CLI) tf $(ENV) -- init -input=false
 
 .PHONY: tf/plan
-tf/plan: tf/init ## Plan ENV into cdktf.out/stacks/ENV/tfplan
+tf/plan: tf/init ## Plan ENV into cdktf.out/stacks/ENV/tfplan, then the plan guard
 	@$(CLI) tf $(ENV) --timeout $(if $(filter local,$(ENV)),$(LOCAL_APPLY_TIMEOUT),$(TF_TIMEOUT)) -- plan -input=false -out=tfplan
+	@$(MAKE) guard ENV=$(ENV)
 	@echo "plan saved; apply exactly this plan with: make tf/apply ENV=$(ENV)"
 
 .PHONY: tf/apply
 tf/apply: ## Apply the plan tf/plan saved for ENV (never a fresh one)
 	@$(NEED_TF)
 	@test -f $(STACK_DIR)/tfplan || { echo "no saved plan for ENV=$(ENV): run make tf/plan ENV=$(ENV) first" >&2; exit 2; }
+	@$(MAKE) guard ENV=$(ENV) GUARD=enforce
 	@$(CLI) tf $(ENV) --timeout $(if $(filter local,$(ENV)),$(LOCAL_APPLY_TIMEOUT),$(TF_TIMEOUT)) -- apply -input=false tfplan
 	@rm -f $(STACK_DIR)/tfplan
 
@@ -117,6 +119,15 @@ tf/bootstrap: synth ## Create the shared state bucket and its role (local state 
 	@$(NEED_TF)
 	@$(CLI) tf bootstrap -- init -input=false
 	@$(CLI) tf bootstrap --interactive -- apply
+
+# GUARD=report prints what the guard would block without failing (the PR workflow fails after commenting).
+GUARD ?= enforce
+
+.PHONY: guard
+guard: ## The plan guard on ENV's saved plan: no stateful resource destroyed or replaced unless allowed
+	@test -f $(STACK_DIR)/tfplan || { echo "no saved plan for ENV=$(ENV): run make tf/plan ENV=$(ENV) first" >&2; exit 2; }
+	@$(CLI) tf $(ENV) -- show -json tfplan > $(STACK_DIR)/plan.json
+	@node --import tsx src/cli/guard.ts $(STACK_DIR)/plan.json --stack $(ENV) $(if $(filter report,$(GUARD)),|| echo "GUARD=report: not failing here")
 
 .PHONY: diff
 diff: build ## cdktf diff for ENV (a terraform plan, as on a pull request)
@@ -168,6 +179,14 @@ lint: install ## Biome (lint + format check) and tsc --noEmit
 .PHONY: fmt
 fmt: install ## Format and apply safe lint fixes
 	$(BIN)/biome check --write .
+
+.PHONY: diagram
+diagram: install handlers ## Redraw docs/architecture.svg from the synthesized test stack (Graphviz as wasm)
+	@node --import tsx src/cli/diagram.ts
+
+.PHONY: baseline
+baseline: install handlers ## Record new stateful resources in src/guard/baseline (removals need --accept-removals by hand)
+	@node --import tsx src/cli/baseline.ts --update
 
 .PHONY: policy
 policy: synth ## The security rule pack over every synthesized stack

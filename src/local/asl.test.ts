@@ -73,7 +73,8 @@ describe("walking the curated stage's ASL", () => {
       "dynamodb:putItem",
     ]);
     // States.Format fills the template exactly as the SQL builder renders the statement.
-    expect((calls[0]?.[1] as { QueryString: string }).QueryString).toBe(
+    const query = calls[0]?.[1] as { QueryString: string } | undefined;
+    expect(query?.QueryString).toBe(
       insertStatement(orders, tables, { date: "2026-11-20" }).replace(/\s*\n\s*/g, " "),
     );
     expect(calls[1]?.[1]).toMatchObject({
