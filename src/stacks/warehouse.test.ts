@@ -131,3 +131,73 @@ describe("warehouse resources and outputs", () => {
     },
   );
 });
+
+describe("the network in every environment", () => {
+  it.each(["test", "sandbox", "local"] as const)(
+    "%s has private subnets in 2 AZs, no NAT or internet gateway, flow logs kept 365 days",
+    (env) => {
+      const json = stack(env);
+      const prefix = synth.config.environments[env].prefix;
+      expect(Object.values(resourcesOf(json, "aws_subnet")).map((s) => s["map_public_ip_on_launch"])).toEqual(
+        [false, false],
+      );
+      expect(json.resource["aws_nat_gateway"]).toBeUndefined();
+      expect(json.resource["aws_internet_gateway"]).toBeUndefined();
+      const groups = Object.values(resourcesOf(json, "aws_cloudwatch_log_group")).filter(
+        (g) => g["name"] === `/${prefix}/vpc-flow-logs`,
+      );
+      expect(groups).toHaveLength(1);
+      expect(groups[0]?.["retention_in_days"]).toBe(365);
+    },
+  );
+
+  it("keeps the VPC's and subnets' Terraform addresses", () => {
+    const addresses = (type: string) => Object.keys(stack("test").resource[type] ?? {});
+    expect(addresses("aws_vpc")).toEqual([expect.stringMatching(/^network_vpc_[0-9A-F]{8}$/)]);
+    expect(addresses("aws_subnet").map((a) => a.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "network_private-0",
+      "network_private-1",
+    ]);
+  });
+});
+
+describe("Redshift Serverless", () => {
+  it.each(["test", "sandbox"] as const)(
+    "%s has one namespace and one private workgroup over curated",
+    (env) => {
+      const json = stack(env);
+      const prefix = synth.config.environments[env].prefix;
+      expect(
+        Object.values(resourcesOf(json, "aws_redshiftserverless_namespace")).map((n) => n["namespace_name"]),
+      ).toEqual([`${prefix}-warehouse`]);
+      const workgroups = Object.values(resourcesOf(json, "aws_redshiftserverless_workgroup"));
+      expect(workgroups).toHaveLength(1);
+      expect(workgroups[0]).toMatchObject({ publicly_accessible: false, base_capacity: 8 });
+      expect(Object.keys(json.output ?? {})).toEqual(
+        expect.arrayContaining([
+          "redshift_workgroup_name",
+          "redshift_role_arn",
+          "redshift_external_schema_sql",
+        ]),
+      );
+    },
+  );
+
+  it("is left out of local, where moto has no Redshift Serverless (compat.redshift)", () => {
+    const json = stack("local");
+    expect(json.resource["aws_redshiftserverless_namespace"]).toBeUndefined();
+    expect(json.resource["aws_redshiftserverless_workgroup"]).toBeUndefined();
+    expect(Object.keys(json.output ?? {})).not.toContain("redshift_workgroup_name");
+  });
+});
+
+describe("warehouse step: invalid composition", () => {
+  it("rejects a pipeline whose curated table would share the data scientists' prefix", async () => {
+    const { loadPipelines } = await import("../pipelines/index.js");
+    const [first] = await loadPipelines();
+    if (!first) throw new Error("no pipeline declared");
+    await expect(
+      synthApp({ environments: ["test"], pipelines: [{ ...first, name: "sandbox" }] }),
+    ).rejects.toThrow('pipeline "sandbox" would share the data scientists\' curated prefix sandbox/');
+  });
+});

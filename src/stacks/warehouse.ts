@@ -1,15 +1,21 @@
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AuditTrail } from "../../modules/audit-trail/index.js";
-import { type Persona, Personas } from "../../modules/personas/index.js";
+import { Network } from "../../modules/network/index.js";
+import { PERSONAS_DEFAULTS, type Persona, Personas } from "../../modules/personas/index.js";
+import { Warehouse } from "../../modules/warehouse/index.js";
 import { bucketName, NAME_LIMITS, physicalName } from "../naming.js";
 import type { LakeAnalytics } from "./analytics.js";
 import type { LakeParts } from "./context.js";
 
 /** Network, Redshift with Spectrum, QuickSight, SageMaker, personas and the audit trail (issue #6). */
 export interface LakeWarehouse {
+  /** Private subnets and a Lambda security group, for a later change to place functions (and Redshift) in. */
+  readonly network: Network;
   readonly personas: Personas;
   readonly trail: AuditTrail;
+  /** Redshift Serverless over the curated zone; undefined where it does not exist (moto: compat.redshift). */
+  readonly redshift?: Warehouse;
 }
 
 /** What the warehouse step builds; src/config is not ours to change, so these are settings with defaults. */
@@ -18,11 +24,17 @@ export interface WarehouseSettings {
   readonly trailDataEvents: boolean;
   /** The BI analyst may read QuickSight content (QuickSight itself is off until a later change). @default false */
   readonly quicksight: boolean;
+  /** A NAT gateway for egress to the internet; the lake needs none (gateway and interface endpoints). @default false */
+  readonly natGateway: boolean;
+  /** Redshift Serverless (Spectrum over curated), where compat.redshift allows it. @default true */
+  readonly redshift: boolean;
 }
 
 export const WAREHOUSE_SETTINGS: WarehouseSettings = {
   trailDataEvents: true,
   quicksight: false,
+  natGateway: false,
+  redshift: true,
 };
 
 /** Physical role names of the personas: what SSO permission sets and humans see. */
@@ -46,6 +58,19 @@ export function buildWarehouse(
     quarantine: zones.quarantine,
   };
 
+  const network = new Network(scope, "network", {
+    context,
+    name: env.prefix,
+    flowLogGroupName: `/${env.prefix}/vpc-flow-logs`,
+    flowLogRoleName: physicalName(env.prefix, ["vpc-flow-logs"], NAME_LIMITS.iamRole),
+    natGateway: settings.natGateway,
+  });
+
+  // The scientist's prefix of curated must not be a pipeline's table location.
+  const sandbox = PERSONAS_DEFAULTS.scientistPrefix;
+  const clash = parts.pipelines.find((p) => `${p.name}/` === sandbox);
+  if (clash)
+    throw new Error(`pipeline "${clash.name}" would share the data scientists' curated prefix ${sandbox}`);
   const personas = new Personas(scope, "personas", {
     context,
     roleNames: mapValues(PERSONA_ROLES, (role) => physicalName(env.prefix, [role], NAME_LIMITS.iamRole)),
@@ -68,13 +93,36 @@ export function buildWarehouse(
     forceDestroy: { enabled: compat.forceDestroyBuckets, acknowledgeDataLoss: compat.forceDestroyBuckets },
   });
 
+  const redshift =
+    settings.redshift && compat.redshift
+      ? new Warehouse(scope, "redshift", {
+          context,
+          names: {
+            namespace: physicalName(env.prefix, ["warehouse"]),
+            workgroup: physicalName(env.prefix, ["warehouse"]),
+            role: physicalName(env.prefix, ["redshift"], NAME_LIMITS.iamRole),
+          },
+          network,
+          curated: zones.curated,
+          catalog: analytics.catalog,
+        })
+      : undefined;
+
   for (const [persona, role] of Object.entries(PERSONA_ROLES))
     new TerraformOutput(scope, `${role.replaceAll("-", "_")}_role_arn`, {
       value: personas.roles[persona as Persona].arn,
     });
+  new TerraformOutput(scope, "vpc_id", { value: network.vpc.id });
+  new TerraformOutput(scope, "vpc_private_subnet_ids", { value: Fn.join(",", network.privateSubnetIds) });
+  new TerraformOutput(scope, "lambda_security_group_id", { value: network.lambdaSecurityGroup.id });
   new TerraformOutput(scope, "audit_trail_arn", { value: trail.trail.arn });
   new TerraformOutput(scope, "audit_trail_bucket_name", { value: trail.bucket.bucket.bucket });
-  return { personas, trail };
+  if (redshift) {
+    new TerraformOutput(scope, "redshift_workgroup_name", { value: redshift.workgroup.workgroupName });
+    new TerraformOutput(scope, "redshift_role_arn", { value: redshift.role.arn });
+    new TerraformOutput(scope, "redshift_external_schema_sql", { value: redshift.externalSchemaSql() });
+  }
+  return { network, personas, trail, redshift };
 }
 
 function mapValues<K extends string, V, W>(record: Readonly<Record<K, V>>, f: (v: V) => W): Record<K, W> {
