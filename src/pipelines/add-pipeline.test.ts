@@ -29,6 +29,8 @@ function copyProject(): string {
   for (const entry of ["main.ts", "src", "modules", "handlers", "package.json", "tsconfig.json"])
     cpSync(entry, join(dir, entry), { recursive: true, filter: (p) => !p.includes("node_modules") });
   symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
+  // The handler zips (make handlers): the stack takes each function's code from there.
+  symlinkSync(resolve("dist"), join(dir, "dist"));
   return dir;
 }
 
