@@ -1,5 +1,6 @@
 import { GetBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
+import { runTerraform, terraformEnv } from "../terraform/run.js";
 import { lake, output } from "../testing/lake.js";
 import { motoClientConfig } from "../testing/moto.js";
 
@@ -145,4 +146,14 @@ describe("warehouse in the applied local stack", () => {
     });
     expect(gateways).not.toContain("<natGatewayId>");
   });
+
+  it("plans no change to the warehouse's resources once applied (moto echoes them back as sent)", async () => {
+    const { stdout } = await runTerraform(["plan", "-input=false", "-no-color", "-lock=false"], {
+      cwd: lake().stackDir,
+      env: terraformEnv(lake().cliConfig),
+      timeoutMs: 180_000,
+    });
+    const changed = [...stdout.matchAll(/^\s*# (\S+) (?:will|must) be /gm)].map((m) => m[1] ?? "");
+    expect(changed.filter((a) => /^(data\.)?aws_\w+\.(personas|audit-trail|network)_/.test(a))).toEqual([]);
+  }, 200_000);
 });
