@@ -1,4 +1,4 @@
-export { EXTERNAL_SCHEMA_SQL_FILE, Warehouse } from "./warehouse.js";
+export { CONFIG_PARAMETERS, EXTERNAL_SCHEMA_SQL_FILE, Warehouse } from "./warehouse.js";
 export {
   type BreachAction,
   type UsagePeriod,

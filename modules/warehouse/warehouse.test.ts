@@ -82,10 +82,23 @@ describe("Warehouse: secure defaults", () => {
       enhanced_vpc_routing: true,
       subnet_ids: ["${aws_subnet.network_private-0.id}", "${aws_subnet.network_private-1.id}"],
       security_group_ids: ["${aws_security_group.warehouse_security-group.id}"],
-      config_parameter: [
-        { parameter_key: "require_ssl", parameter_value: "true" },
-        { parameter_key: "enable_user_activity_logging", parameter_value: "true" },
-      ],
+    });
+    const parameters = at(json, "aws_redshiftserverless_workgroup", "warehouse_workgroup")[
+      "config_parameter"
+    ] as {
+      parameter_key: string;
+      parameter_value: string;
+    }[];
+    expect(Object.fromEntries(parameters.map((p) => [p.parameter_key, p.parameter_value]))).toEqual({
+      auto_mv: "true",
+      datestyle: "ISO, MDY",
+      enable_case_sensitive_identifier: "false",
+      enable_user_activity_logging: "true",
+      max_query_execution_time: "14400",
+      query_group: "default",
+      require_ssl: "true",
+      search_path: "$user, public",
+      use_fips_ssl: "false",
     });
   });
 

@@ -20,6 +20,19 @@ import { WAREHOUSE_DEFAULTS as DEFAULTS, type WarehouseProps } from "./warehouse
  */
 export const EXTERNAL_SCHEMA_SQL_FILE = join(projectRoot(), "modules", "warehouse", "external-schema.sql");
 
+/** The workgroup's configuration: require_ssl and user-activity logging on, the rest at AWS's defaults. */
+export const CONFIG_PARAMETERS: Readonly<Record<string, string>> = {
+  auto_mv: "true",
+  datestyle: "ISO, MDY",
+  enable_case_sensitive_identifier: "false",
+  enable_user_activity_logging: "true",
+  max_query_execution_time: "14400",
+  query_group: "default",
+  require_ssl: "true",
+  search_path: "$user, public",
+  use_fips_ssl: "false",
+};
+
 /**
  * Redshift Serverless over the curated zone: a namespace encrypted with its own rotating key (also the key of the
  * Secrets Manager secret holding the generated admin password), exporting connection, user and user-activity
@@ -133,10 +146,12 @@ export class Warehouse extends Construct {
       enhancedVpcRouting: true,
       subnetIds: props.network.privateSubnetIds,
       securityGroupIds: [this.securityGroup.id],
-      configParameter: [
-        { parameterKey: "require_ssl", parameterValue: "true" },
-        { parameterKey: "enable_user_activity_logging", parameterValue: "true" },
-      ],
+      // Every key AWS returns, at its default except where security says otherwise: a partial list shows up as a
+      // perpetual diff (hashicorp/terraform-provider-aws#33916).
+      configParameter: Object.entries(CONFIG_PARAMETERS).map(([parameterKey, parameterValue]) => ({
+        parameterKey,
+        parameterValue,
+      })),
     });
     const limit = props.usageLimit;
     this.usageLimit = new RedshiftserverlessUsageLimit(this, "usage-limit", {
