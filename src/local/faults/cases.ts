@@ -31,7 +31,11 @@ export interface FaultCase {
   readonly expected: Expected;
 }
 
-export const FAULT_DATE = "2026-11-22";
+/**
+ * The ingest date of every fault object: one no other test, sample or run uses (not today, which the ingest handler
+ * stamps), so the suite can read and clean up its outputs by prefix without touching anyone else's.
+ */
+export const FAULT_DATE = "2000-01-01";
 export const ORDERS_HEADER = "order_id,customer_id,country,sku,quantity,unit_price,ordered_at,is_gift";
 
 /** A valid orders line; `n` makes order ids unique. */

@@ -36,7 +36,9 @@ const PREFIXES = [
   `clickstream/ingest_date=${FAULT_DATE}/`,
   `_unknown/ingest_date=${FAULT_DATE}/`,
   `nosuchpipeline/ingest_date=${FAULT_DATE}/`,
-  "fault-",
+  // A key without a pipeline prefix has no ingest_date segment: its copy is dated by LastModified (today).
+  `_unknown/ingest_date=${new Date().toISOString().slice(0, 10)}/fault-no-prefix`,
+  "fault-no-prefix",
 ];
 
 interface Tally {
