@@ -176,12 +176,25 @@ async function peek(
 
 async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
   const inflate = createGunzip();
+  // Waits for room in the inflater, or for its end: a consumer that stopped early (a rejected file) destroys it, and
+  // a feeder waiting for 'drain' on a destroyed stream would wait forever.
+  const room = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        inflate.off("drain", done);
+        inflate.off("close", done);
+        resolve();
+      };
+      inflate.once("drain", done);
+      inflate.once("close", done);
+    });
   const feeding = (async () => {
     try {
       for await (const chunk of source) {
-        if (!inflate.write(chunk)) await new Promise((resolve) => inflate.once("drain", resolve));
+        if (inflate.destroyed) return;
+        if (!inflate.write(chunk)) await room();
       }
-      inflate.end();
+      if (!inflate.destroyed) inflate.end();
     } catch (error) {
       inflate.destroy(error as Error);
     }
@@ -194,6 +207,8 @@ async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncIterable<Buffer>
       throw new UnreadableFileError(`corrupt gzip: ${(error as Error).message}`);
     throw error;
   } finally {
+    // Left early (the file was rejected mid-stream): stop inflating and let the feeder stop reading the body.
+    if (!inflate.readableEnded) inflate.destroy();
     await feeding;
   }
 }

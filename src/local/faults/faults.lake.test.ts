@@ -244,11 +244,9 @@ describe("a gzip bomb: 1 GiB of zeros, gzipped", () => {
     expect(tally("json-gzip-bomb", key, 1, { dlq: inDlq })).toMatchObject({ lost: 0, duplicated: 0 });
   });
 
-  // Product bug (reported): prepare.ts's gunzip() awaits its feeder in `finally`; when the pre-pass rejects the
-  // decoded stream early (here: a NUL byte) while the feeder waits for 'drain' on the destroyed gunzip stream, that
-  // await never settles: the invocation never returns (locally the process exits with no result), so the record
-  // fails 5 times and goes to the DLQ instead of being quarantined. Flip to `it` when fixed.
-  it.fails("is quarantined at once with a reason, and no invocation fails", () => {
+  // Regression: the pre-pass used to hang here (a feeder waiting for 'drain' on the destroyed inflater), so the record
+  // went to the DLQ after 5 failures instead of being quarantined.
+  it("is quarantined at once with a reason, and no invocation fails", () => {
     const converted = conv(reports);
     expect(converted.map((r) => [r.received, r.failed, r.invocation.error?.name])).toEqual([
       [1, 0, undefined],
