@@ -196,6 +196,10 @@ policy: synth ## The security rule pack over every synthesized stack
 bench: build ## Every benchmark into docs/BENCHMARKS.md (BENCH_QUICK=1: one run each; BENCH_SKIP_LOCAL=1 / BENCH_SKIP_TERRAFORM=1 skip the slow ones)
 	@node --import tsx bench/run-all.ts
 
+.PHONY: bench/load
+bench/load: build ## Load run: 500 files through the local runner on a fresh moto; files/s, latency percentiles, 0 lost
+	@node --import tsx bench/load.ts
+
 GB_PER_DAY ?= 1
 FILES_PER_DAY ?= 1000
 QUERIES_PER_DAY ?= 200
