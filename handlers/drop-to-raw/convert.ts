@@ -40,6 +40,8 @@ export interface ConvertOptions {
   readonly compression?: "zstd" | "snappy";
   /** A longer record makes the file unreadable. @default 2 MiB */
   readonly maxRecordBytes?: number;
+  /** See PrepareOptions.maxDecodedBytes. @default 1 GiB */
+  readonly maxDecodedBytes?: number;
 }
 
 export interface ParquetFile {
@@ -97,6 +99,7 @@ export async function convertStream(
     key: options.source.key,
     outPath: join(workDir, "input.prepared"),
     maxRecordBytes,
+    maxDecodedBytes: options.maxDecodedBytes,
   });
   const preparedAt = performance.now();
   const { csv, ignoredColumns } = matchHeader(pipeline.schema, prepared);

@@ -18,7 +18,7 @@ let n = 0;
 async function prepare(
   content: string | Buffer,
   format: PipelineFormat,
-  options: { key?: string; chunk?: number; maxRecordBytes?: number } = {},
+  options: { key?: string; chunk?: number; maxRecordBytes?: number; maxDecodedBytes?: number } = {},
 ): Promise<{ prepared: PreparedInput; text: string }> {
   const outPath = join(dir, `prepared-${n++}`);
   const bytes = typeof content === "string" ? Buffer.from(content) : content;
@@ -27,6 +27,7 @@ async function prepare(
     key: options.key ?? "p/file",
     outPath,
     ...(options.maxRecordBytes !== undefined ? { maxRecordBytes: options.maxRecordBytes } : {}),
+    ...(options.maxDecodedBytes !== undefined ? { maxDecodedBytes: options.maxDecodedBytes } : {}),
   });
   return { prepared, text: readFileSync(outPath, "utf8") };
 }
@@ -134,6 +135,16 @@ describe("prepareInput, csv", () => {
 });
 
 describe("prepareInput, compression and bad files", () => {
+  it("rejects a file that decodes past the size limit (valid lines, but it would fill /tmp)", async () => {
+    // prepare: 200,000 small valid lines, about 1.3 MB decoded, a few KB gzipped
+    const gz = gzipSync(`id\n${"12345\n".repeat(200_000)}`);
+
+    // act / assess
+    await expect(prepare(gz, CSV, { key: "p/big.csv.gz", maxDecodedBytes: 1_000_000 })).rejects.toThrow(
+      /^decoded size over the 1000000-byte limit after \d+ compressed bytes \(a gzip bomb, or a file to split\)$/,
+    );
+  });
+
   it("reads gzip by its magic bytes even without a .gz suffix", async () => {
     // prepare
     const gz = gzipSync("id\n1\n2\n");

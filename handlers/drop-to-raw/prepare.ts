@@ -59,9 +59,15 @@ export interface PrepareOptions {
   readonly outPath: string;
   /** A record longer than this makes the whole file unreadable (an unbalanced quote usually). @default 2 MiB */
   readonly maxRecordBytes?: number;
+  /**
+   * A file that decodes (gunzips) to more than this is rejected whole: it would fill /tmp, which holds the numbered
+   * copy and the Parquet written from it. Memory is bounded either way; disk is what this bounds. @default 1 GiB
+   */
+  readonly maxDecodedBytes?: number;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_MAX_DECODED_BYTES = 1024 * 1024 * 1024;
 
 const LF = 10;
 const CR = 13;
@@ -80,6 +86,7 @@ export async function prepareInput(
   const out = await open(options.outPath, "w");
   const writer = new Writer(out);
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const maxDecodedBytes = options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
   const scanner: Scanner =
     format.type === "csv"
       ? new CsvScanner(writer, separator, format.header ?? true, maxRecordBytes)
@@ -120,6 +127,10 @@ export async function prepareInput(
         );
       utf8.check(chunk);
       bytesDecoded += chunk.length;
+      if (bytesDecoded > maxDecodedBytes)
+        throw new UnreadableFileError(
+          `decoded size over the ${maxDecodedBytes}-byte limit after ${bytesIn} compressed bytes${gzip ? " (a gzip bomb, or a file to split)" : ""}`,
+        );
       scanner.push(chunk);
       await writer.flush();
     }

@@ -131,6 +131,8 @@ export async function invokeBundled(
     EVENT_LAKE_FUNCTION_ARN: `arn:aws:lambda:${aws.region}:123456789012:function:${fn.name}`,
   };
   const started = Date.now();
+  let timedOut = false;
+  let exitCode: number | null = null;
   const logs = await new Promise<string>((resolve) => {
     const child = spawn(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", BOOTSTRAP], {
       cwd: taskRoot,
@@ -144,9 +146,13 @@ export async function invokeBundled(
     child.stderr.on("data", (c: Buffer) => {
       out += c;
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), fn.timeoutSeconds * 1000);
-    child.on("close", () => {
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, fn.timeoutSeconds * 1000);
+    child.on("close", (code: number | null) => {
       clearTimeout(timer);
+      exitCode = code;
       resolve(out);
     });
   });
