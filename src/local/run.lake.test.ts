@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { PurgeQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadPipelines } from "../pipelines/index.js";
 import { lake, output } from "../testing/lake.js";
 import { lakeWiring } from "../testing/local-wiring.js";
@@ -65,6 +66,13 @@ async function run(): Promise<LocalRunSummary> {
 describe("the example pipelines end to end on moto", () => {
   let first: LocalRunSummary;
 
+  // Earlier lake tests dead-letter poison messages on purpose; this run must add none.
+  beforeAll(async () => {
+    const sqs = new SQSClient(motoClientConfig(lake().endpoint));
+    for (const name of Object.keys(lake().outputs).filter((o) => o.endsWith("_dlq_url")))
+      await sqs.send(new PurgeQueueCommand({ QueueUrl: output(name) }));
+  });
+
   it("lands every sample row in raw or quarantine, exactly as the samples say, and curates the rest", async () => {
     first = await run();
 
@@ -91,7 +99,12 @@ describe("the example pipelines end to end on moto", () => {
     const byName = Object.fromEntries(first.pipelines.map((p) => [p.pipeline, p]));
     expect(byName["orders"]?.source).toBe("http");
     expect(byName["clickstream"]?.source).toBe("push");
-    expect(first.walks).toEqual(expect.arrayContaining([`orders: SUCCEEDED (${SAMPLE_INGEST_DATE})`]));
+    // Other lake tests may have left other ingest dates to curate; the samples' date is among them.
+    for (const name of Object.keys(samples))
+      expect(
+        first.walks.find((w) => w.startsWith(`${name}: SUCCEEDED (`)),
+        name,
+      ).toContain(SAMPLE_INGEST_DATE);
   }, 300_000);
 
   it.each(Object.keys(curated))("answers the %s analytics query with the precomputed table", async (name) => {
