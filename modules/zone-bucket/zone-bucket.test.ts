@@ -174,6 +174,28 @@ describe("ZoneBucket options", () => {
     expect(one("resource", "aws_s3_bucket_policy", "zone_bucket-policy")["count"]).toBe(0);
   });
 
+  it("admits S3 log delivery from this account into an access-log bucket, and refuses a KMS bucket as a target", () => {
+    const { policy } = synth({ encryption: "s3-managed" }, (zone) => zone.acceptServerAccessLogs());
+    expect(policy("bucket-policy-document").at(-1)).toEqual({
+      sid: "AllowS3ServerAccessLogs",
+      principals: [
+        { type: "Service", identifiers: ["logging.s3.${data.aws_partition.context_partition.dns_suffix}"] },
+      ],
+      actions: ["s3:PutObject"],
+      resources: ["${aws_s3_bucket.zone_bucket.arn}/*"],
+      condition: [
+        {
+          test: "StringEquals",
+          variable: "aws:SourceAccount",
+          values: ["${data.aws_caller_identity.context_identity.account_id}"],
+        },
+      ],
+    });
+    expect(() => synth({}, (zone) => zone.acceptServerAccessLogs())).toThrow(
+      'ZoneBucket raw: an access-log target must use encryption "s3-managed"',
+    );
+  });
+
   it("uses SSE-S3 and no key for an access-log bucket", () => {
     const { json, one } = synth({ encryption: "s3-managed" });
     expect(json.resource["aws_kms_key"]).toBeUndefined();

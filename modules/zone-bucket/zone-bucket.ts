@@ -175,6 +175,22 @@ export class ZoneBucket extends Construct {
     this.keyPolicy.putStatement(this.keyStatements);
   }
 
+  /**
+   * Make this the target of other buckets' server access logs: S3's log delivery, from this account only, may write.
+   * Only an `s3-managed` bucket can be a target (log delivery cannot use SSE-KMS).
+   */
+  acceptServerAccessLogs(): void {
+    if (this.key)
+      throw new Error(`ZoneBucket ${this.zone}: an access-log target must use encryption "s3-managed"`);
+    this.addToBucketPolicy({
+      sid: "AllowS3ServerAccessLogs",
+      principals: [{ type: "Service", identifiers: [this.context.servicePrincipal("logging.s3")] }],
+      actions: ["s3:PutObject"],
+      resources: [this.objectsArn()],
+      condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [this.context.accountId] }],
+    });
+  }
+
   /** Add a statement to the bucket policy, e.g. to admit a log-delivery service. */
   addToBucketPolicy(statement: DataAwsIamPolicyDocumentStatement): void {
     this.bucketStatements.push(statement);

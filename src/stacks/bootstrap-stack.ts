@@ -71,13 +71,7 @@ export class BootstrapStack extends TerraformStack {
       encryption: "s3-managed",
       expireAfterDays: 365,
     });
-    logs.addToBucketPolicy({
-      sid: "AllowS3ServerAccessLogs",
-      principals: [{ type: "Service", identifiers: [aws.servicePrincipal("logging.s3")] }],
-      actions: ["s3:PutObject"],
-      resources: [logs.objectsArn()],
-      condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] }],
-    });
+    logs.acceptServerAccessLogs();
     const state = new ZoneBucket(this, "state", {
       context: aws,
       zone: "tfstate",

@@ -51,13 +51,7 @@ export function buildZones(
     encryption: "s3-managed",
     expireAfterDays: 90,
   });
-  logs.addToBucketPolicy({
-    sid: "AllowS3ServerAccessLogs",
-    principals: [{ type: "Service", identifiers: [context.servicePrincipal("logging.s3")] }],
-    actions: ["s3:PutObject"],
-    resources: [logs.objectsArn()],
-    condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [context.accountId] }],
-  });
+  logs.acceptServerAccessLogs();
   const zone = (id: string, name: string, extra: Partial<ConstructorParameters<typeof ZoneBucket>[2]> = {}) =>
     new ZoneBucket(scope, id, {
       ...common,
