@@ -91,7 +91,8 @@ validate: synth ## terraform init -backend=false + validate on every stack (prov
 tf/init: synth ## terraform init for ENV (checks credentials first)
 	@$(NEED_TF)
 	@$(CLI) preflight $(ENV)
-	@$(CLI) tf $(ENV) -- init -input=false
+	@# local: the backend is a path under the local state dir, which may change (EVENT_LAKE_LOCAL_STATE_DIR); follow it.
+	@$(CLI) tf $(ENV) -- init -input=false $(if $(filter local,$(ENV)),-reconfigure)
 
 .PHONY: tf/plan
 tf/plan: tf/init ## Plan ENV into cdktf.out/stacks/ENV/tfplan, then the plan guard
