@@ -50,6 +50,39 @@ export const STATE_NAMES = {
   failed: "Failed",
 } as const;
 
+/** DynamoDB errors worth retrying with backoff. */
+const DYNAMODB_TRANSIENT = [
+  "DynamoDB.ProvisionedThroughputExceededException",
+  "DynamoDB.InternalServerErrorException",
+];
+
+/** The run's ledger item (`run#<runId>`), written once at the end whatever the outcome. */
+function recordRun(
+  table: string,
+  status: "succeeded" | "failed",
+  next: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    Type: "Task",
+    Resource: "arn:aws:states:::dynamodb:putItem",
+    Parameters: {
+      TableName: table,
+      Item: {
+        pk: { "S.$": "States.Format('run#{}', $.runId)" },
+        stage: { S: "curated-transform" },
+        status: { S: status },
+        pipeline: { "S.$": "$.pipeline" },
+        ...extra,
+        at: { "S.$": "$$.State.EnteredTime" },
+      },
+    },
+    ResultPath: null,
+    Retry: [backoff(DYNAMODB_TRANSIENT)],
+    Next: next,
+  };
+}
+
 export function curatedStateMachineDefinition(props: CuratedDefinitionProps): Record<string, unknown> {
   const s = STATE_NAMES;
   const dates = Array<string>(props.dateArguments).fill("$.ingestDate").join(", ");
@@ -106,12 +139,7 @@ export function curatedStateMachineDefinition(props: CuratedDefinitionProps): Re
                 },
               },
               ResultPath: null,
-              Retry: [
-                backoff([
-                  "DynamoDB.ProvisionedThroughputExceededException",
-                  "DynamoDB.InternalServerErrorException",
-                ]),
-              ],
+              Retry: [backoff(DYNAMODB_TRANSIENT)],
               End: true,
             },
           },
@@ -133,28 +161,7 @@ export function curatedStateMachineDefinition(props: CuratedDefinitionProps): Re
         ],
         Next: s.recordRun,
       },
-      [s.recordRun]: {
-        Type: "Task",
-        Resource: "arn:aws:states:::dynamodb:putItem",
-        Parameters: {
-          TableName: props.ledgerTable,
-          Item: {
-            pk: { "S.$": "States.Format('run#{}', $.runId)" },
-            stage: { S: "curated-transform" },
-            status: { S: "succeeded" },
-            pipeline: { "S.$": "$.pipeline" },
-            at: { "S.$": "$$.State.EnteredTime" },
-          },
-        },
-        ResultPath: null,
-        Retry: [
-          backoff([
-            "DynamoDB.ProvisionedThroughputExceededException",
-            "DynamoDB.InternalServerErrorException",
-          ]),
-        ],
-        Next: s.done,
-      },
+      [s.recordRun]: recordRun(props.ledgerTable, "succeeded", s.done),
       [s.alert]: {
         Type: "Task",
         Resource: "arn:aws:states:::sns:publish",
@@ -168,29 +175,9 @@ export function curatedStateMachineDefinition(props: CuratedDefinitionProps): Re
         Retry: [backoff(["SNS.InternalErrorException", "SNS.ThrottledException"])],
         Next: s.recordFailure,
       },
-      [s.recordFailure]: {
-        Type: "Task",
-        Resource: "arn:aws:states:::dynamodb:putItem",
-        Parameters: {
-          TableName: props.ledgerTable,
-          Item: {
-            pk: { "S.$": "States.Format('run#{}', $.runId)" },
-            stage: { S: "curated-transform" },
-            status: { S: "failed" },
-            pipeline: { "S.$": "$.pipeline" },
-            error: { "S.$": "States.JsonToString($.error)" },
-            at: { "S.$": "$$.State.EnteredTime" },
-          },
-        },
-        ResultPath: null,
-        Retry: [
-          backoff([
-            "DynamoDB.ProvisionedThroughputExceededException",
-            "DynamoDB.InternalServerErrorException",
-          ]),
-        ],
-        Next: s.failed,
-      },
+      [s.recordFailure]: recordRun(props.ledgerTable, "failed", s.failed, {
+        error: { "S.$": "States.JsonToString($.error)" },
+      }),
       [s.done]: { Type: "Succeed" },
       [s.failed]: {
         Type: "Fail",
