@@ -205,7 +205,7 @@ describe("parseConfig rejects bad values with the field and the environment", ()
     const problems = problemsOf(raw);
 
     expect(problems).toEqual([
-      "environments.test.acountId: unknown field (expected one of accountId, region, prefix, auth, alertEmail, tags)",
+      "environments.test.acountId: unknown field (expected one of accountId, region, prefix, auth, alertEmail, tags, features)",
       'environments.local: missing (environment "local")',
       `environments.sandbox.prefix: "event-lake-test" is also test's prefix; names would collide`,
     ]);
@@ -219,5 +219,78 @@ describe("parseConfig rejects bad values with the field and the environment", ()
     expect(() => parseConfig(raw, { source: "envs.json" })).toThrow(
       /^Invalid event-lake config \(envs\.json\):\n {2}- environments\.test\.accountId.*\n {2}- environments\.test\.region/,
     );
+  });
+});
+
+describe("parseConfig: features", () => {
+  const parse = (raw: unknown, env: Record<string, string> = {}) =>
+    parseConfig(raw, { env, source: "test.json" }).environments;
+
+  it("defaults every feature, with SageMaker on in sandbox only", () => {
+    const environments = parse(committed());
+
+    expect(environments.test.features).toEqual({
+      natGateway: false,
+      lambdasInVpc: false,
+      trailDataEvents: true,
+      redshift: "serverless",
+      redshiftNodeType: "ra3.xlplus",
+      redshiftNodes: 2,
+      quicksightAthena: false,
+      quicksightRedshift: false,
+      sagemaker: false,
+      lakeFormation: false,
+    });
+    expect(environments.sandbox.features).toEqual({ ...environments.test.features, sagemaker: true });
+    expect(environments.local.features).toEqual(environments.test.features);
+  });
+
+  it("reads the features block and lets EVENT_LAKE_<ENV>_FEATURES_<FIELD> override it", () => {
+    const raw = committed();
+    raw.environments.test.features = { redshift: "provisioned", redshiftNodes: 4, lakeFormation: true };
+
+    const environments = parse(raw, {
+      EVENT_LAKE_TEST_FEATURES_LAKE_FORMATION: "false",
+      EVENT_LAKE_SANDBOX_FEATURES_SAGEMAKER: "false",
+      EVENT_LAKE_TEST_FEATURES_REDSHIFT_NODE_TYPE: "ra3.4xlarge",
+    });
+
+    expect(environments.test.features).toMatchObject({
+      redshift: "provisioned",
+      redshiftNodes: 4,
+      redshiftNodeType: "ra3.4xlarge",
+      lakeFormation: false,
+    });
+    expect(environments.sandbox.features.sagemaker).toBe(false);
+  });
+
+  it("names each bad feature, with its environment, in one error", () => {
+    const raw = committed();
+    raw.environments.test.features = {
+      sagemakr: true,
+      natGateway: "yes",
+      redshift: "dense",
+      redshiftNodeType: "m5.large",
+      redshiftNodes: 0,
+    };
+    raw.environments.sandbox.features = { redshift: "off", quicksightRedshift: true };
+
+    expect(problemsOf(raw)).toEqual([
+      "environments.test.features.sagemakr: unknown field (expected one of natGateway, lambdasInVpc, trailDataEvents, redshift, redshiftNodeType, redshiftNodes, quicksightAthena, quicksightRedshift, sagemaker, lakeFormation)",
+      'environments.test.features.natGateway (environment "test"): "yes" must be true or false',
+      'environments.test.features.redshift (environment "test"): "dense" must be one of serverless, provisioned, off',
+      'environments.test.features.redshiftNodeType (environment "test"): "m5.large" is not a current Redshift node type (ra3.xlplus, ra3.large, ra3.4xlarge, ra3.16xlarge, dc2.large, dc2.8xlarge)',
+      'environments.test.features.redshiftNodes (environment "test"): 0 must be a whole number from 1 to 128',
+      'environments.sandbox.features.quicksightRedshift (environment "sandbox"): needs a warehouse, but features.redshift is "off"',
+    ]);
+  });
+
+  it("rejects a features value that is not an object", () => {
+    const raw = committed();
+    raw.environments.test.features = ["sagemaker"];
+
+    expect(problemsOf(raw)).toEqual([
+      'environments.test.features (environment "test"): must be an object like { "sagemaker": true }',
+    ]);
   });
 });

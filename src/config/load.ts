@@ -1,13 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { readMoto } from "../local/moto.js";
+import { featureDefaults } from "./features.js";
 import {
   type AuthConfig,
   ENVIRONMENT_NAMES,
   type EnvironmentConfig,
   type EnvironmentName,
+  type FeatureConfig,
   type GithubConfig,
   type LakeConfig,
+  REDSHIFT_ENGINES,
+  type RedshiftEngine,
   type StateConfig,
 } from "./types.js";
 
@@ -151,6 +155,7 @@ function parseEnvironment(
     "auth",
     "alertEmail",
     "tags",
+    "features",
     ...(isLocal ? ["local"] : []),
   ];
   rejectUnknown(block, allowed, `environments.${name}.`, problems);
@@ -216,6 +221,8 @@ function parseEnvironment(
       );
   }
 
+  const features = parseFeatures(name, block, env, problems);
+
   return {
     name,
     accountId,
@@ -224,9 +231,92 @@ function parseEnvironment(
     auth,
     alertEmail,
     tags: { Project: "event-lake", Environment: name, ManagedBy: "cdktf", ...tags },
+    features,
     endpoint,
     stateDir,
   };
+}
+
+const NODE_TYPE = /^(ra3\.(xlplus|large|4xlarge|16xlarge)|dc2\.(large|8xlarge))$/;
+
+/**
+ * `features`: each field optional, defaulting per environment (src/config/features.ts); booleans are JSON booleans,
+ * or "true"/"false" in their EVENT_LAKE_<ENV>_FEATURES_<FIELD> variable.
+ */
+function parseFeatures(
+  name: EnvironmentName,
+  block: Record<string, Json>,
+  env: Env,
+  problems: string[],
+): FeatureConfig {
+  const defaults = featureDefaults(name);
+  const raw = block["features"] ?? {};
+  const field = (key: string) => `environments.${name}.features.${key} (environment "${name}")`;
+  if (!isObject(raw)) {
+    problems.push(
+      `environments.${name}.features (environment "${name}"): must be an object like { "sagemaker": true }`,
+    );
+    return defaults;
+  }
+  rejectUnknown(raw, Object.keys(defaults), `environments.${name}.features.`, problems);
+  const value = (key: keyof FeatureConfig): Json | undefined => {
+    const fromEnv = env[overrideVariable(name, ["features", key])];
+    return fromEnv === undefined || fromEnv === "" ? raw[key] : fromEnv;
+  };
+  const flag = (key: keyof FeatureConfig & string): boolean => {
+    const v = value(key);
+    const fallback = defaults[key] as boolean;
+    if (v === undefined) return fallback;
+    if (typeof v === "boolean") return v;
+    if (v === "true" || v === "false") return v === "true";
+    problems.push(`${field(key)}: ${JSON.stringify(v)} must be true or false`);
+    return fallback;
+  };
+  // Read in field order, so the problems come out in the order of the file.
+  const natGateway = flag("natGateway");
+  const lambdasInVpc = flag("lambdasInVpc");
+  const trailDataEvents = flag("trailDataEvents");
+  const engineValue = value("redshift") ?? defaults.redshift;
+  let redshift: RedshiftEngine = defaults.redshift;
+  if ((REDSHIFT_ENGINES as readonly Json[]).includes(engineValue)) redshift = engineValue as RedshiftEngine;
+  else
+    problems.push(
+      `${field("redshift")}: ${JSON.stringify(engineValue)} must be one of ${REDSHIFT_ENGINES.join(", ")}`,
+    );
+  const nodeTypeValue = value("redshiftNodeType") ?? defaults.redshiftNodeType;
+  const redshiftNodeType = typeof nodeTypeValue === "string" ? nodeTypeValue : "";
+  if (!NODE_TYPE.test(redshiftNodeType))
+    problems.push(
+      `${field("redshiftNodeType")}: ${JSON.stringify(nodeTypeValue)} is not a current Redshift node type (ra3.xlplus, ra3.large, ra3.4xlarge, ra3.16xlarge, dc2.large, dc2.8xlarge)`,
+    );
+  const nodesValue = value("redshiftNodes") ?? defaults.redshiftNodes;
+  const redshiftNodes =
+    typeof nodesValue === "string" && /^\d+$/.test(nodesValue) ? Number(nodesValue) : nodesValue;
+  if (
+    typeof redshiftNodes !== "number" ||
+    !Number.isInteger(redshiftNodes) ||
+    redshiftNodes < 1 ||
+    redshiftNodes > 128
+  )
+    problems.push(
+      `${field("redshiftNodes")}: ${JSON.stringify(nodesValue)} must be a whole number from 1 to 128`,
+    );
+
+  const features: FeatureConfig = {
+    natGateway,
+    lambdasInVpc,
+    trailDataEvents,
+    redshift,
+    redshiftNodeType,
+    redshiftNodes: typeof redshiftNodes === "number" ? redshiftNodes : defaults.redshiftNodes,
+    quicksightAthena: flag("quicksightAthena"),
+    quicksightRedshift: flag("quicksightRedshift"),
+    sagemaker: flag("sagemaker"),
+    lakeFormation: flag("lakeFormation"),
+  };
+  if (features.quicksightRedshift && features.redshift === "off")
+    problems.push(`${field("quicksightRedshift")}: needs a warehouse, but features.redshift is "off"`);
+  return features;
 }
 
 /** A string leaf, taking its environment override into account; "" means unset. */

@@ -24,6 +24,8 @@ export interface EnvironmentConfig {
   /** Where CloudWatch alarms are e-mailed; no subscription when unset. */
   readonly alertEmail?: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** What this environment builds beyond the core lake, and what it pays for (README: "Features and what they cost"). */
+  readonly features: FeatureConfig;
   /** `local` only: the moto endpoint every AWS service is pointed at. */
   readonly endpoint?: string;
   /** `local` only: where the local Terraform state lives. */
@@ -56,4 +58,35 @@ export interface LakeConfig {
   readonly environments: Readonly<Record<EnvironmentName, EnvironmentConfig>>;
   /** Where the config was read from, for messages. */
   readonly source: string;
+}
+
+/** Redshift engine of the warehouse: Serverless (pay per RPU-hour used), a provisioned cluster, or none. */
+export const REDSHIFT_ENGINES = ["serverless", "provisioned", "off"] as const;
+export type RedshiftEngine = (typeof REDSHIFT_ENGINES)[number];
+
+/**
+ * Optional parts of the lake, per environment (`environments.<env>.features`), each overridable as
+ * `EVENT_LAKE_<ENV>_FEATURES_<FIELD>` (`EVENT_LAKE_SANDBOX_FEATURES_SAGEMAKER=false`). Defaults: FEATURE_DEFAULTS.
+ */
+export interface FeatureConfig {
+  /** A NAT gateway (and internet gateway) for egress from the private subnets. */
+  readonly natGateway: boolean;
+  /** The lake's Lambda functions run in the VPC's private subnets, reaching AWS through the endpoints. */
+  readonly lambdasInVpc: boolean;
+  /** The audit trail records S3 data events (object reads and writes) of the data zones. */
+  readonly trailDataEvents: boolean;
+  /** The warehouse's Redshift engine. */
+  readonly redshift: RedshiftEngine;
+  /** Provisioned only: the node type, e.g. ra3.xlplus. */
+  readonly redshiftNodeType: string;
+  /** Provisioned only: the number of nodes. */
+  readonly redshiftNodes: number;
+  /** A QuickSight data source on the analysts' Athena workgroup (needs a QuickSight subscription). */
+  readonly quicksightAthena: boolean;
+  /** A QuickSight data source on Redshift through a VPC connection (needs QuickSight Enterprise). */
+  readonly quicksightRedshift: boolean;
+  /** A SageMaker notebook instance for the data scientists, in the private subnets. */
+  readonly sagemaker: boolean;
+  /** The zone buckets registered with Lake Formation, their Glue databases tagged by zone. */
+  readonly lakeFormation: boolean;
 }

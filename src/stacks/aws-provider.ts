@@ -3,8 +3,11 @@ import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { EnvironmentConfig, LakeConfig } from "../config/types.js";
 import { LOCAL_ENDPOINT_SERVICES } from "../local/compat.js";
 
+/** What the provider needs of an environment (the bootstrap stack passes the state account's). */
+export type ProviderTarget = Pick<EnvironmentConfig, "accountId" | "region" | "auth" | "tags" | "endpoint">;
+
 /** The AWS provider for one environment: pinned to its account, authenticated its way, tagged. */
-export function awsProviderConfig(env: EnvironmentConfig): AwsProviderConfig {
+export function awsProviderConfig(env: ProviderTarget): AwsProviderConfig {
   const common: AwsProviderConfig = {
     region: env.region,
     allowedAccountIds: [env.accountId],
@@ -33,7 +36,7 @@ export function awsProviderConfig(env: EnvironmentConfig): AwsProviderConfig {
   };
 }
 
-export function addAwsProvider(stack: TerraformStack, env: EnvironmentConfig): AwsProvider {
+export function addAwsProvider(stack: TerraformStack, env: ProviderTarget): AwsProvider {
   return new AwsProvider(stack, "aws", awsProviderConfig(env));
 }
 

@@ -51,12 +51,9 @@ export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
     const { lake } = props;
-    const owner = Object.values(lake.environments).find((e) => e.accountId === lake.state.accountId);
     addAwsProvider(this, {
-      name: owner?.name ?? "test",
       accountId: lake.state.accountId,
       region: lake.state.region,
-      prefix: lake.project,
       auth: { profile: lake.state.profile, sessionName: "event-lake-bootstrap" },
       tags: { Project: lake.project, Environment: "shared", ManagedBy: "cdktf" },
     });

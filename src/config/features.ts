@@ -1,0 +1,30 @@
+import type { EnvironmentName, FeatureConfig } from "./types.js";
+
+/**
+ * What each environment builds when its config says nothing. Everything that costs money by the hour or needs an
+ * account-level subscription is off, except SageMaker in sandbox (the data scientists' environment), as issue #6
+ * asks. The README's "Features and what they cost" table lists each one; a test keeps the two in step.
+ */
+export const FEATURE_DEFAULTS: FeatureConfig = {
+  natGateway: false,
+  lambdasInVpc: false,
+  trailDataEvents: true,
+  redshift: "serverless",
+  redshiftNodeType: "ra3.xlplus",
+  redshiftNodes: 2,
+  quicksightAthena: false,
+  quicksightRedshift: false,
+  sagemaker: false,
+  lakeFormation: false,
+};
+
+/** Per-environment differences from FEATURE_DEFAULTS. */
+export const ENVIRONMENT_FEATURE_DEFAULTS: Readonly<Record<EnvironmentName, Partial<FeatureConfig>>> = {
+  test: {},
+  sandbox: { sagemaker: true },
+  local: {},
+};
+
+export function featureDefaults(name: EnvironmentName): FeatureConfig {
+  return { ...FEATURE_DEFAULTS, ...ENVIRONMENT_FEATURE_DEFAULTS[name] };
+}
