@@ -1,7 +1,9 @@
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import type { AwsContext } from "../aws-context/index.js";
 
 /** Application log levels Lambda filters JSON logs by (and Powertools logs at). */
@@ -46,6 +48,18 @@ export interface TracedFunctionProps {
   readonly reservedConcurrency?: number;
   /** Where asynchronous invocations go after their last retry. @default none (Lambda drops them) */
   readonly onFailure?: OnFailureDestination;
+  /**
+   * Run in these private subnets behind these security groups (modules/network: `privateSubnets`,
+   * `lambdaSecurityGroup`); the role gets exactly the ENI permissions Lambda needs for that. @default not in a VPC
+   */
+  readonly vpc?: FunctionVpc;
+}
+
+export interface FunctionVpc {
+  /** At least one; one per availability zone for resilience. */
+  readonly subnets: readonly Subnet[];
+  /** One to five. */
+  readonly securityGroups: readonly SecurityGroup[];
 }
 
 /** Exactly one of `queue` or `topic`; `key` when that target is encrypted with a customer-managed key. */

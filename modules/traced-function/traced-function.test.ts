@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { AwsContext } from "../aws-context/index.js";
@@ -319,6 +321,78 @@ describe("TracedFunction storage", () => {
       Object.values(synth(props).json.resource.aws_lambda_function ?? {})[0] as Record<string, unknown>;
     expect(fn({})["ephemeral_storage"]).toBeUndefined();
     expect(fn({ ephemeralStorageMb: 4096 })["ephemeral_storage"]).toEqual({ size: 4096 });
+  });
+});
+
+describe("TracedFunction in a VPC", () => {
+  function inVpc(subnetCount: number, groupCount: number) {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const subnets = Array.from(
+      { length: subnetCount },
+      (_, i) => new Subnet(stack, `subnet-${i}`, { vpcId: "vpc-1", cidrBlock: `10.0.${i}.0/24` }),
+    );
+    const securityGroups = Array.from(
+      { length: groupCount },
+      (_, i) => new SecurityGroup(stack, `sg-${i}`, { vpcId: "vpc-1" }),
+    );
+    new TracedFunction(stack, "ingest", {
+      functionName: "event-lake-test-ingest",
+      context: new AwsContext(stack, "context"),
+      code: { zipPath: ZIP },
+      memorySize: 256,
+      timeout: 60,
+      vpc: { subnets, securityGroups },
+    });
+    return JSON.parse(Testing.synth(stack)) as { resource: Json; data: Json };
+  }
+
+  it("is not in a VPC by default", () => {
+    const fn = Object.values(synth().json.resource.aws_lambda_function ?? {})[0] as Record<string, unknown>;
+    expect(fn["vpc_config"]).toBeUndefined();
+  });
+
+  it("runs in the given subnets behind the given security groups, with scoped ENI permissions", () => {
+    // act
+    const json = inVpc(2, 1);
+
+    // assess
+    const fn = Object.values(json.resource["aws_lambda_function"] ?? {})[0] as Record<string, unknown>;
+    expect(fn["vpc_config"]).toEqual({
+      subnet_ids: ["${aws_subnet.subnet-0.id}", "${aws_subnet.subnet-1.id}"],
+      security_group_ids: ["${aws_security_group.sg-0.id}"],
+    });
+    const doc = Object.entries(json.data["aws_iam_policy_document"] ?? {}).find(([k]) =>
+      k.startsWith("ingest_policy_document"),
+    )?.[1] as { statement: Statement[] };
+    expect(doc.statement.slice(2)).toEqual([
+      {
+        sid: "CreateNetworkInterfaces",
+        actions: ["ec2:CreateNetworkInterface"],
+        resources: [
+          expect.stringMatching(/:network-interface\/\*$/),
+          "${aws_subnet.subnet-0.arn}",
+          "${aws_subnet.subnet-1.arn}",
+          "${aws_security_group.sg-0.arn}",
+        ],
+      },
+      {
+        sid: "ManageNetworkInterfaces",
+        actions: [
+          "ec2:AssignPrivateIpAddresses",
+          "ec2:DeleteNetworkInterface",
+          "ec2:UnassignPrivateIpAddresses",
+        ],
+        resources: [expect.stringMatching(/:ec2:.*:network-interface\/\*$/)],
+      },
+      { sid: "DescribeNetworkInterfaces", actions: ["ec2:DescribeNetworkInterfaces"], resources: ["*"] },
+    ]);
+  });
+
+  it("refuses a VPC placement without subnets or with too many security groups", () => {
+    expect(() => inVpc(0, 6)).toThrow(
+      "TracedFunction event-lake-test-ingest: vpc.subnets must name at least one subnet; " +
+        "vpc.securityGroups must hold 1-5 security groups, got 6",
+    );
   });
 });
 

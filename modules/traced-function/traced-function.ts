@@ -105,6 +105,12 @@ export class TracedFunction extends Construct {
       environment: { variables: mergeEnvironment(props, logLevel) },
       // Applied after the caller's props: none of these can be switched off.
       tracingConfig: { mode: "Active" },
+      vpcConfig: props.vpc
+        ? {
+            subnetIds: props.vpc.subnets.map((subnet) => subnet.id),
+            securityGroupIds: props.vpc.securityGroups.map((group) => group.id),
+          }
+        : undefined,
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: logLevel },
       // The role's policy must exist before the function first runs, or the first invocations cannot log.
       dependsOn: [this.policyResource],
@@ -125,6 +131,7 @@ export class TracedFunction extends Construct {
         resources: ["*"],
       },
     );
+    if (props.vpc) this.wireVpc(props.vpc);
     if (props.onFailure) this.wireOnFailure(props.onFailure);
   }
 
@@ -184,6 +191,42 @@ export class TracedFunction extends Construct {
       // The consumer must be allowed to receive before the mapping starts polling.
       dependsOn: [this.policyResource],
     });
+  }
+
+  /**
+   * What Lambda needs to attach the function to the VPC: create its network interfaces only in the given subnets,
+   * behind the given security groups, and manage interfaces of this account and region. DescribeNetworkInterfaces
+   * accepts only "*" (an EC2 Describe call); everything else is scoped.
+   */
+  private wireVpc(vpc: NonNullable<TracedFunctionProps["vpc"]>): void {
+    const aws = this.context;
+    const interfaces = aws.arn("ec2", "network-interface/*");
+    this.policy.addStatements(
+      {
+        sid: "CreateNetworkInterfaces",
+        actions: ["ec2:CreateNetworkInterface"],
+        resources: [
+          interfaces,
+          ...vpc.subnets.map((subnet) => subnet.arn),
+          ...vpc.securityGroups.map((group) => group.arn),
+        ],
+      },
+      {
+        sid: "ManageNetworkInterfaces",
+        actions: [
+          "ec2:AssignPrivateIpAddresses",
+          "ec2:DeleteNetworkInterface",
+          "ec2:UnassignPrivateIpAddresses",
+        ],
+        resources: [interfaces],
+      },
+      {
+        sid: "DescribeNetworkInterfaces",
+        actions: ["ec2:DescribeNetworkInterfaces"],
+        // An EC2 Describe call: the API accepts only "*".
+        resources: ["*"],
+      },
+    );
   }
 
   private wireOnFailure(onFailure: NonNullable<TracedFunctionProps["onFailure"]>): void {
@@ -290,6 +333,12 @@ function validate(props: TracedFunctionProps): void {
       problems.push("onFailure needs exactly one of queue or topic");
     wholeIn("onFailure.maximumRetryAttempts", onFailure.maximumRetryAttempts, 0, 2);
     wholeIn("onFailure.maximumEventAgeSeconds", onFailure.maximumEventAgeSeconds, 60, 21_600);
+  }
+  if (props.vpc) {
+    if (props.vpc.subnets.length === 0) problems.push("vpc.subnets must name at least one subnet");
+    const groups = props.vpc.securityGroups.length;
+    if (groups < 1 || groups > 5)
+      problems.push(`vpc.securityGroups must hold 1-5 security groups, got ${groups}`);
   }
   if (problems.length > 0) throw new Error(`TracedFunction ${props.functionName}: ${problems.join("; ")}`);
 }
