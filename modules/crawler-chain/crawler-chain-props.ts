@@ -3,6 +3,7 @@ import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { AwsContext } from "../aws-context/index.js";
 import type { ConsumerQueue } from "../event-fanout/index.js";
 import type { CatalogZone, GlueCatalog } from "../glue-catalog/index.js";
+import type { FunctionVpc } from "../traced-function/index.js";
 import type { ZoneBucket } from "../zone-bucket/index.js";
 
 export interface CrawlerChainProps {
@@ -37,6 +38,8 @@ export interface CrawlerChainProps {
   readonly eventSourceMappingEnabled?: boolean;
   /** Orchestrator timeout in seconds; the queue's visibility timeout is 6x this. @default 60 */
   readonly timeoutSeconds?: number;
+  /** Run the orchestrator in these private subnets (TracedFunction's `vpc`). @default not in a VPC */
+  readonly vpc?: FunctionVpc;
 }
 
 /** Defaults, in one place so tests and docs can pin them. */

@@ -184,6 +184,7 @@ export class CrawlerChain extends Construct {
       code: props.code,
       memorySize: DEFAULTS.memorySize,
       timeout,
+      ...(props.vpc ? { vpc: props.vpc } : {}),
       environment: {
         CRAWLERS: Fn.jsonencode(Object.fromEntries(CATALOG_ZONES.map((z) => [z, crawlers[z].name]))),
         DATABASES: Fn.jsonencode(

@@ -9,6 +9,7 @@ import { NAME_LIMITS, physicalName } from "../naming.js";
 import { namedQueries } from "../sql/statements.js";
 import type { LakeParts } from "./context.js";
 import { handlerCode } from "./handler-code.js";
+import { functionVpc } from "./network.js";
 import type { LakeProcessing } from "./processing.js";
 
 /** Catalog, crawler chain, Athena and the curated stage (issue #5). */
@@ -62,6 +63,7 @@ export function buildAnalytics(
     ledger: runs.table,
     alerts,
     eventSourceMappingEnabled: compat.eventSourceMappingsEnabled,
+    vpc: functionVpc(parts),
   });
 
   const forceDestroy = { enabled: compat.isLocal, acknowledgeQueryLoss: compat.isLocal };

@@ -1,5 +1,6 @@
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { AwsContext } from "../../modules/aws-context/index.js";
+import type { Network } from "../../modules/network/index.js";
 import type { EnvironmentConfig } from "../config/types.js";
 import type { CompatSettings } from "../local/compat.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
@@ -15,4 +16,6 @@ export interface LakeParts {
   readonly zones: LakeZones;
   readonly eventing: LakeEventing;
   readonly alerts: SnsTopic;
+  /** The VPC; the Lambdas run in it when `env.features.lambdasInVpc` (see network.ts). */
+  readonly network: Network;
 }

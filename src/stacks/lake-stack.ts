@@ -10,6 +10,7 @@ import { buildAnalytics, type LakeAnalytics } from "./analytics.js";
 import { addAwsProvider, addBackend } from "./aws-provider.js";
 import type { LakeParts } from "./context.js";
 import { buildEventing, type LakeEventing } from "./eventing.js";
+import { buildNetwork } from "./network.js";
 import { buildProcessing, type LakeProcessing } from "./processing.js";
 import { buildWarehouse, type LakeWarehouse } from "./warehouse.js";
 import { buildZones, type LakeZones } from "./zones.js";
@@ -53,7 +54,7 @@ export class LakeStack extends TerraformStack {
       alerts: this.alerts.topic,
       pipelines,
     });
-    const parts: LakeParts = {
+    const core = {
       context,
       env,
       compat,
@@ -62,6 +63,7 @@ export class LakeStack extends TerraformStack {
       eventing: this.eventing,
       alerts: this.alerts.topic,
     };
+    const parts: LakeParts = { ...core, network: buildNetwork(this, core) };
     // Each step is its own file in src/stacks/, composing constructs from modules/.
     this.processing = buildProcessing(this, parts);
     this.analytics = buildAnalytics(this, { ...parts, processing: this.processing });

@@ -13,6 +13,7 @@ import type { HttpPullSource, PipelineDeclaration } from "../pipelines/types.js"
 import type { LakeParts } from "./context.js";
 import { CONVERTER_TIMEOUT_SECONDS } from "./eventing.js";
 import { handlerCode } from "./handler-code.js";
+import { functionVpc } from "./network.js";
 
 /** The Lambdas that move data into the lake, and their bookkeeping. */
 export interface LakeProcessing {
@@ -56,6 +57,7 @@ export function buildProcessing(scope: Construct, parts: LakeParts): LakeProcess
     timeout: CONVERTER_TIMEOUT_SECONDS,
     ephemeralStorageMb: CONVERTER.ephemeralStorageMb,
     layers: [layer],
+    vpc: functionVpc(parts),
     environment: {
       RAW_BUCKET: zones.raw.bucket.bucket,
       QUARANTINE_BUCKET: zones.quarantine.bucket.bucket,
@@ -114,6 +116,7 @@ function buildIngest(
     memorySize: INGEST.memorySize,
     timeout: INGEST.timeout,
     reservedConcurrency: INGEST.reservedConcurrency,
+    vpc: functionVpc(parts),
     environment: { DROP_BUCKET: zones.drop.bucket.bucket, RUNS_TABLE: runs.table.name },
     onFailure: { queue: failures },
   });

@@ -1,7 +1,7 @@
 import { Fn, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { AuditTrail } from "../../modules/audit-trail/index.js";
-import { Network } from "../../modules/network/index.js";
+import type { Network } from "../../modules/network/index.js";
 import { PERSONAS_DEFAULTS, type Persona, Personas } from "../../modules/personas/index.js";
 import { Warehouse } from "../../modules/warehouse/index.js";
 import { bucketName, NAME_LIMITS, physicalName } from "../naming.js";
@@ -18,25 +18,6 @@ export interface LakeWarehouse {
   readonly redshift?: Warehouse;
 }
 
-/** What the warehouse step builds; src/config is not ours to change, so these are settings with defaults. */
-export interface WarehouseSettings {
-  /** Record S3 data events (object reads and writes) of the data zones in the audit trail. @default true */
-  readonly trailDataEvents: boolean;
-  /** The BI analyst may read QuickSight content (QuickSight itself is off until a later change). @default false */
-  readonly quicksight: boolean;
-  /** A NAT gateway for egress to the internet; the lake needs none (gateway and interface endpoints). @default false */
-  readonly natGateway: boolean;
-  /** Redshift Serverless (Spectrum over curated), where compat.redshift allows it. @default true */
-  readonly redshift: boolean;
-}
-
-export const WAREHOUSE_SETTINGS: WarehouseSettings = {
-  trailDataEvents: true,
-  quicksight: false,
-  natGateway: false,
-  redshift: true,
-};
-
 /** Physical role names of the personas: what SSO permission sets and humans see. */
 const PERSONA_ROLES: Readonly<Record<Persona, string>> = {
   steward: "data-steward",
@@ -48,9 +29,9 @@ const PERSONA_ROLES: Readonly<Record<Persona, string>> = {
 export function buildWarehouse(
   scope: Construct,
   parts: LakeParts & { analytics: LakeAnalytics },
-  settings: WarehouseSettings = WAREHOUSE_SETTINGS,
 ): LakeWarehouse {
   const { context, env, compat, zones, analytics } = parts;
+  const features = env.features;
   const dataZones = {
     drop: zones.drop,
     raw: zones.raw,
@@ -58,13 +39,7 @@ export function buildWarehouse(
     quarantine: zones.quarantine,
   };
 
-  const network = new Network(scope, "network", {
-    context,
-    name: env.prefix,
-    flowLogGroupName: `/${env.prefix}/vpc-flow-logs`,
-    flowLogRoleName: physicalName(env.prefix, ["vpc-flow-logs"], NAME_LIMITS.iamRole),
-    natGateway: settings.natGateway,
-  });
+  const network = parts.network;
 
   // The scientist's prefix of curated must not be a pipeline's table location.
   const sandbox = PERSONAS_DEFAULTS.scientistPrefix;
@@ -79,7 +54,7 @@ export function buildWarehouse(
     workgroups: { lake: analytics.workgroup, analysts: analytics.analysts },
     crawlers: Object.values(analytics.chain.crawlers),
     jobs: Object.values(analytics.curated).flatMap((stage) => (stage.job ? [stage.job] : [])),
-    quicksight: settings.quicksight && compat.quicksight,
+    quicksight: (features.quicksightAthena || features.quicksightRedshift) && compat.quicksight,
   });
 
   const trail = new AuditTrail(scope, "audit-trail", {
@@ -87,14 +62,14 @@ export function buildWarehouse(
     trailName: physicalName(env.prefix, ["audit"]),
     bucketName: bucketName(env.prefix, "trail", env.accountId),
     accessLogs: zones.logs,
-    dataEventBuckets: settings.trailDataEvents ? Object.values(dataZones) : [],
+    dataEventBuckets: features.trailDataEvents ? Object.values(dataZones) : [],
     enableLogging: compat.cloudtrailLogging,
     denyInsecureTransport: compat.denyInsecureTransport,
     forceDestroy: { enabled: compat.forceDestroyBuckets, acknowledgeDataLoss: compat.forceDestroyBuckets },
   });
 
   const redshift =
-    settings.redshift && compat.redshift
+    features.redshift === "serverless" && compat.redshift
       ? new Warehouse(scope, "redshift", {
           context,
           names: {

@@ -1,0 +1,61 @@
+import type { Construct } from "constructs";
+import { NETWORK_DEFAULTS, Network } from "../../modules/network/index.js";
+import type { FunctionVpc } from "../../modules/traced-function/index.js";
+import { NAME_LIMITS, physicalName } from "../naming.js";
+import type { LakeParts } from "./context.js";
+
+/** Interface endpoints the Lambdas need beyond the defaults when they run in the VPC: the orchestrator starts executions. */
+export const LAMBDA_ENDPOINTS = ["states"] as const;
+
+/**
+ * Interface endpoints a SageMaker notebook without internet access needs for the SDK (API and runtime). Browsers
+ * reach Jupyter through the console's presigned URL, outside the VPC, so no `aws.sagemaker.<region>.notebook`.
+ */
+export const SAGEMAKER_ENDPOINTS = ["sagemaker.api", "sagemaker.runtime"] as const;
+
+/**
+ * The lake's VPC (private subnets, gateway and interface endpoints, flow logs), built before the Lambdas so that
+ * `features.lambdasInVpc` can place them in it. A pull pipeline fetches from the internet, so Lambdas in the VPC
+ * need `features.natGateway` as well, and an https:// source (the Lambda security group opens 443 only).
+ */
+export function buildNetwork(scope: Construct, parts: Omit<LakeParts, "network">): Network {
+  const { context, env, pipelines } = parts;
+  const features = env.features;
+  if (features.lambdasInVpc) {
+    const problems: string[] = [];
+    for (const p of pipelines) {
+      if (p.source.kind !== "http") continue;
+      if (!features.natGateway)
+        problems.push(
+          `pipeline "${p.name}" pulls ${p.source.url} from the internet: set features.natGateway too, or turn features.lambdasInVpc off`,
+        );
+      if (!p.source.url.startsWith("https://"))
+        problems.push(
+          `pipeline "${p.name}": a Lambda in the VPC may reach https:// sources only, not ${p.source.url}`,
+        );
+    }
+    if (problems.length > 0)
+      throw new Error(
+        `environments.${env.name}.features.lambdasInVpc (environment "${env.name}"):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      );
+  }
+  return new Network(scope, "network", {
+    context,
+    name: env.prefix,
+    flowLogGroupName: `/${env.prefix}/vpc-flow-logs`,
+    flowLogRoleName: physicalName(env.prefix, ["vpc-flow-logs"], NAME_LIMITS.iamRole),
+    natGateway: features.natGateway,
+    interfaceEndpoints: [
+      ...NETWORK_DEFAULTS.interfaceEndpoints,
+      ...(features.lambdasInVpc ? LAMBDA_ENDPOINTS : []),
+      ...(features.sagemaker ? SAGEMAKER_ENDPOINTS : []),
+    ],
+  });
+}
+
+/** Where a Lambda of the lake runs: the private subnets behind the Lambda security group, when the feature is on. */
+export function functionVpc(parts: LakeParts): FunctionVpc | undefined {
+  return parts.env.features.lambdasInVpc
+    ? { subnets: parts.network.privateSubnets, securityGroups: [parts.network.lambdaSecurityGroup] }
+    : undefined;
+}
