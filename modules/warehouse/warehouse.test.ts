@@ -1,20 +1,33 @@
 import { readFileSync } from "node:fs";
-import { TerraformStack, Testing } from "cdktf";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Parser } from "node-sql-parser";
 import { describe, expect, it } from "vitest";
 import orders from "../../src/pipelines/definitions/orders.js";
+import { StackIndex, type TerraformJson } from "../../src/policy/engine.js";
+import { RULES } from "../../src/policy/rules/index.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { AwsContext } from "../aws-context/index.js";
 import { GlueCatalog } from "../glue-catalog/index.js";
 import { Network } from "../network/index.js";
 import { PolicyEvaluator } from "../personas/policy-evaluator.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
-import { EXTERNAL_SCHEMA_SQL_FILE, WAREHOUSE_DEFAULTS, Warehouse, type WarehouseProps } from "./index.js";
+import {
+  EXTERNAL_SCHEMA_SQL_FILE,
+  QUICKSIGHT_IP_RANGES,
+  REDSHIFT_NODE_TYPES,
+  WAREHOUSE_DEFAULTS,
+  Warehouse,
+  type WarehouseProps,
+} from "./index.js";
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
-type Json = { resource: Blocks; data: Blocks };
+type Json = { resource: Blocks; data: Blocks; output?: Record<string, { value: unknown }> };
 
-function build(overrides: Partial<WarehouseProps> = {}): { json: Json; warehouse: Warehouse } {
+function build(
+  overrides: Partial<WarehouseProps> = {},
+  extra?: (stack: TerraformStack, warehouse: Warehouse) => void,
+): { json: Json; warehouse: Warehouse } {
   const stack = new TerraformStack(Testing.app(), "warehouse");
   const context = new AwsContext(stack, "context");
   const zone = (name: "drop" | "raw" | "curated") =>
@@ -45,6 +58,7 @@ function build(overrides: Partial<WarehouseProps> = {}): { json: Json; warehouse
     catalog,
     ...overrides,
   });
+  extra?.(stack, warehouse);
   return { json: maskHashes(JSON.parse(Testing.synth(stack)) as Json), warehouse };
 }
 const at = (json: Json, type: string, id: string) => json.resource[type]?.[id] as Record<string, unknown>;
@@ -230,5 +244,372 @@ describe("Warehouse: invalid props", () => {
     expect(() => build({ baseCapacity: 1, databaseName: "X" })).toThrow(
       /^Warehouse event-lake-test: baseCapacity .*; databaseName "X"/,
     );
+  });
+});
+
+/** Outputs of the members consumers connect through, so their references can be read in the synthesized JSON. */
+function connection(stack: TerraformStack, warehouse: Warehouse): void {
+  new TerraformOutput(stack, "host", { value: warehouse.endpoint.host });
+  new TerraformOutput(stack, "port", { value: warehouse.endpoint.port });
+  new TerraformOutput(stack, "database", { value: warehouse.endpoint.database });
+  new TerraformOutput(stack, "admin_secret_arn", { value: warehouse.adminSecretArn });
+}
+const outputs = (json: Json) =>
+  Object.fromEntries(Object.entries(json.output ?? {}).map(([k, o]) => [k, o.value]));
+const ingressOf = (json: Json) =>
+  at(json, "aws_security_group", "warehouse_security-group")["ingress"] as Record<string, unknown>[];
+
+describe("Warehouse: one way to connect, whichever engine", () => {
+  it("serverless: the workgroup's endpoint, the namespace's managed admin secret", () => {
+    const { json, warehouse } = build({}, connection);
+    expect(warehouse.engine).toBe("serverless");
+    expect(outputs(json)).toEqual({
+      host: "${aws_redshiftserverless_workgroup.warehouse_workgroup.endpoint[0].address}",
+      port: 5439,
+      database: "lake",
+      admin_secret_arn: "${aws_redshiftserverless_namespace.warehouse_namespace.admin_password_secret_arn}",
+    });
+  });
+
+  it("provisioned: the cluster's DNS name, the cluster's managed admin secret", () => {
+    const { json, warehouse } = build({ engine: "provisioned", databaseName: "sales" }, connection);
+    expect(warehouse.engine).toBe("provisioned");
+    expect(outputs(json)).toEqual({
+      host: "${aws_redshift_cluster.warehouse_cluster.dns_name}",
+      port: 5439,
+      database: "sales",
+      admin_secret_arn: "${aws_redshift_cluster.warehouse_cluster.master_password_secret_arn}",
+    });
+  });
+
+  it("keeps the serverless members, and refuses them on a cluster with a message naming the way out", () => {
+    const serverless = build().warehouse;
+    expect(serverless.workgroup).toBe(serverless.serverless?.workgroup);
+    expect(serverless.namespace).toBe(serverless.serverless?.namespace);
+    expect(serverless.usageLimit).toBe(serverless.serverless?.usageLimit);
+    expect(serverless.provisioned).toBeUndefined();
+    const cluster = build({ engine: "provisioned" }).warehouse;
+    expect(cluster.serverless).toBeUndefined();
+    expect(() => cluster.workgroup).toThrow(
+      'Warehouse: workgroup exists only with engine "serverless" (this one is "provisioned"); use endpoint, adminSecretArn or provisioned',
+    );
+  });
+
+  it("fills in the external-schema SQL for a cluster too", () => {
+    expect(build({ engine: "provisioned" }).warehouse.externalSchemaSql()).not.toMatch(/\{\{\w+\}\}/);
+  });
+});
+
+describe("Warehouse: engine provisioned", () => {
+  const { json } = build({ engine: "provisioned" });
+
+  it("is the documented default only on request: serverless otherwise", () => {
+    expect(WAREHOUSE_DEFAULTS.engine).toBe("serverless");
+    expect(build().json.resource["aws_redshift_cluster"]).toBeUndefined();
+  });
+
+  it("builds a cluster and no serverless resources, under stable addresses", () => {
+    expect(Object.keys(json.resource["aws_redshift_cluster"] ?? {})).toEqual(["warehouse_cluster"]);
+    expect(Object.keys(json.resource["aws_redshift_subnet_group"] ?? {})).toEqual(["warehouse_subnet-group"]);
+    expect(Object.keys(json.resource["aws_redshift_parameter_group"] ?? {})).toEqual([
+      "warehouse_parameter-group",
+    ]);
+    expect(Object.keys(json.resource["aws_redshift_logging"] ?? {})).toEqual(["warehouse_logging"]);
+    for (const type of [
+      "aws_redshiftserverless_namespace",
+      "aws_redshiftserverless_workgroup",
+      "aws_redshiftserverless_usage_limit",
+    ])
+      expect(json.resource[type]).toBeUndefined();
+  });
+
+  it("encrypts with the warehouse key, keeps the admin password in Secrets Manager, stays private", () => {
+    const cluster = at(json, "aws_redshift_cluster", "warehouse_cluster");
+    expect(cluster).toMatchObject({
+      cluster_identifier: "event-lake-test",
+      database_name: "lake",
+      master_username: "lake_admin",
+      manage_master_password: true,
+      master_password_secret_kms_key_id: "${aws_kms_key.warehouse_key.arn}",
+      encrypted: true,
+      kms_key_id: "${aws_kms_key.warehouse_key.arn}",
+      port: 5439,
+      publicly_accessible: false,
+      enhanced_vpc_routing: true,
+      cluster_subnet_group_name: "${aws_redshift_subnet_group.warehouse_subnet-group.name}",
+      cluster_parameter_group_name: "${aws_redshift_parameter_group.warehouse_parameter-group.name}",
+      vpc_security_group_ids: ["${aws_security_group.warehouse_security-group.id}"],
+      iam_roles: ["${aws_iam_role.warehouse_role.arn}"],
+      default_iam_role_arn: "${aws_iam_role.warehouse_role.arn}",
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "event-lake-test-final",
+    });
+    expect(cluster["master_password"]).toBeUndefined();
+    expect(cluster["master_password_wo"]).toBeUndefined();
+    expect(at(json, "aws_kms_key", "warehouse_key")).toMatchObject({
+      description: "event-lake Redshift cluster event-lake-test",
+      enable_key_rotation: true,
+    });
+  });
+
+  it("sits in the private subnets", () => {
+    expect(at(json, "aws_redshift_subnet_group", "warehouse_subnet-group")).toMatchObject({
+      name: "event-lake-test",
+      subnet_ids: ["${aws_subnet.network_private-0.id}", "${aws_subnet.network_private-1.id}"],
+    });
+  });
+
+  it("requires SSL and logs user activity through its parameter group", () => {
+    expect(at(json, "aws_redshift_parameter_group", "warehouse_parameter-group")).toMatchObject({
+      name: "event-lake-test",
+      family: "redshift-1.0",
+      parameter: [
+        { name: "enable_user_activity_logging", value: "true" },
+        { name: "require_ssl", value: "true" },
+      ],
+    });
+  });
+
+  it("exports connection, user-activity and user logs to CloudWatch", () => {
+    expect(at(json, "aws_redshift_logging", "warehouse_logging")).toEqual({
+      cluster_identifier: "${aws_redshift_cluster.warehouse_cluster.cluster_identifier}",
+      log_destination_type: "cloudwatch",
+      log_exports: ["connectionlog", "useractivitylog", "userlog"],
+    });
+  });
+
+  it("is 2 ra3.xlplus nodes keeping snapshots 7 days unless told otherwise", () => {
+    expect(at(json, "aws_redshift_cluster", "warehouse_cluster")).toMatchObject({
+      node_type: "ra3.xlplus",
+      cluster_type: "multi-node",
+      number_of_nodes: 2,
+      automated_snapshot_retention_period: 7,
+    });
+    expect(WAREHOUSE_DEFAULTS.cluster).toEqual({
+      nodeType: "ra3.xlplus",
+      nodeCount: 2,
+      snapshotRetentionDays: 7,
+    });
+  });
+
+  it("takes a node type, a node count (one node is single-node), a retention and its own identifier", () => {
+    const { json: single } = build({
+      engine: "provisioned",
+      names: { namespace: "event-lake-test", workgroup: "event-lake-test", role: "r", cluster: "lake-dw" },
+      cluster: { nodeType: "dc2.large", nodeCount: 1, snapshotRetentionDays: 35 },
+    });
+    expect(at(single, "aws_redshift_cluster", "warehouse_cluster")).toMatchObject({
+      cluster_identifier: "lake-dw",
+      node_type: "dc2.large",
+      cluster_type: "single-node",
+      number_of_nodes: 1,
+      automated_snapshot_retention_period: 35,
+      final_snapshot_identifier: "lake-dw-final",
+    });
+    expect(at(single, "aws_security_group", "warehouse_security-group")["name"]).toBe("lake-dw");
+    expect(at(single, "aws_kms_alias", "warehouse_key-alias")["name"]).toBe("alias/lake-dw");
+  });
+
+  it("keeps the same Spectrum/COPY role and a security group admitting the VPC only", () => {
+    expect(ingressOf(json)).toEqual([
+      expect.objectContaining({
+        protocol: "tcp",
+        from_port: 5439,
+        to_port: 5439,
+        cidr_blocks: ["${aws_vpc.network_vpc.cidr_block}"],
+      }),
+    ]);
+    expect(at(json, "aws_security_group", "warehouse_security-group")["description"]).toBe(
+      "Redshift cluster: clients from inside the VPC only",
+    );
+    const evaluator = new PolicyEvaluator(json, { partition: "aws", region: "eu-west-1", account: "1" });
+    expect(
+      evaluator.allows("warehouse_role", {
+        action: "s3:GetObject",
+        resource: "${aws_s3_bucket.zone-curated_bucket.arn}/orders/x.parquet",
+      }),
+    ).toBe(true);
+  });
+
+  it("passes the project's Redshift rules (encrypted, not public, audit logging, require_ssl)", () => {
+    const index = new StackIndex("warehouse", json as unknown as TerraformJson);
+    const findings = RULES.filter((r) => r.id.startsWith("REDSHIFT.")).flatMap((r) =>
+      r.check(index).map((f) => `${r.id} ${f.status}`),
+    );
+    expect(findings).toEqual([
+      "REDSHIFT.Encrypted compliant",
+      "REDSHIFT.NotPublic compliant",
+      "REDSHIFT.AuditLogging compliant",
+      "REDSHIFT.RequireSsl compliant",
+    ]);
+  });
+});
+
+describe("Warehouse: QuickSight's address range", () => {
+  it("is not admitted by default", () => {
+    expect(WAREHOUSE_DEFAULTS.quicksightIngress).toBe(false);
+    const { json } = build();
+    expect(ingressOf(json)).toHaveLength(1);
+    expect(at(json, "aws_security_group", "warehouse_security-group")["lifecycle"]).toBeUndefined();
+  });
+
+  it("is looked up by the stack's region in the table, and a region without a row fails the plan", () => {
+    const { json } = build({ quicksightIngress: true });
+    const ingress = ingressOf(json);
+    expect(ingress).toHaveLength(2);
+    const table = `{${Object.entries(QUICKSIGHT_IP_RANGES)
+      .map(([region, cidr]) => `"${region}" = "${cidr}"`)
+      .join(", ")}}`;
+    const region = "data.aws_region.context_region.name";
+    expect(ingress[1]).toMatchObject({
+      description: "Redshift from the QuickSight address range of the region",
+      protocol: "tcp",
+      from_port: 5439,
+      to_port: 5439,
+      cidr_blocks: [`\${${table}[${region}]}`],
+    });
+    expect(at(json, "aws_security_group", "warehouse_security-group")["lifecycle"]).toEqual({
+      precondition: [
+        {
+          condition: `\${contains(keys(${table}), ${region})}`,
+          error_message: `No QuickSight address range for region \${${region}}: add it to modules/warehouse/quicksight-ip-ranges.ts (from the QuickSight user guide's regions page), or set quicksightIngress: false.`,
+        },
+      ],
+    });
+  });
+
+  it("has the user guide's range for every region the lake may run in", () => {
+    expect(QUICKSIGHT_IP_RANGES).toMatchObject({
+      "us-east-1": "52.23.63.224/27",
+      "us-east-2": "52.15.247.160/27",
+      "us-west-2": "54.70.204.128/27",
+      "eu-west-1": "52.210.255.224/27",
+      "eu-west-2": "35.177.218.0/27",
+      "eu-central-1": "35.158.127.192/27",
+      "ap-southeast-1": "13.229.254.0/27",
+      "ap-southeast-2": "54.153.249.96/27",
+      "ap-northeast-1": "13.113.244.32/27",
+    });
+    for (const cidr of Object.values(QUICKSIGHT_IP_RANGES)) expect(cidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/27$/);
+  });
+});
+
+describe("Warehouse: access for consumers built elsewhere", () => {
+  it("admits another security group on the port, inline with the group's own rules", () => {
+    const { json } = build({}, (stack, warehouse) => {
+      const clients = new SecurityGroup(stack, "clients", { vpcId: "vpc-1", name: "clients" });
+      warehouse.admitFrom(clients, "Redshift from the clients");
+    });
+    expect(ingressOf(json)[1]).toMatchObject({
+      description: "Redshift from the clients",
+      protocol: "tcp",
+      from_port: 5439,
+      to_port: 5439,
+      cidr_blocks: null,
+      security_groups: ["${aws_security_group.clients.id}"],
+    });
+  });
+
+  it("lets a named role decrypt the admin secret through Secrets Manager only", () => {
+    const { json } = build({}, (_stack, warehouse) =>
+      warehouse.allowAdminSecretDecrypt("ReaderDecrypts", "arn:aws:iam::1:role/reader"),
+    );
+    const policy = json.data["aws_iam_policy_document"]?.["warehouse_key-policy"] as {
+      statement: Record<string, unknown>[];
+    };
+    expect(policy.statement[1]).toEqual({
+      sid: "ReaderDecrypts",
+      principals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:role/reader"] }],
+      actions: ["kms:Decrypt"],
+      resources: ["*"],
+      condition: [
+        {
+          test: "StringEquals",
+          variable: "kms:ViaService",
+          values: [
+            "secretsmanager.${data.aws_region.context_region.name}.${data.aws_partition.context_partition.dns_suffix}",
+          ],
+        },
+      ],
+    });
+  });
+
+  it("refuses a statement id twice, or one that is not alphanumeric", () => {
+    const { warehouse } = build();
+    warehouse.allowAdminSecretDecrypt("Once", "arn:aws:iam::1:role/reader");
+    expect(() => warehouse.allowAdminSecretDecrypt("Once", "arn:aws:iam::1:role/other")).toThrow(
+      'Warehouse: key policy statement "Once" exists',
+    );
+    expect(() => warehouse.allowAdminSecretDecrypt("not-ok", "arn:aws:iam::1:role/other")).toThrow(
+      'Warehouse: statement id "not-ok" must be alphanumeric',
+    );
+  });
+});
+
+describe("Warehouse: invalid provisioned props", () => {
+  const names = {
+    namespace: "event-lake-test",
+    workgroup: "event-lake-test",
+    role: "event-lake-test-redshift",
+  };
+  it.each([
+    [{ engine: "dedicated" }, 'engine must be "serverless" or "provisioned", got "dedicated"'],
+    [
+      { engine: "provisioned", cluster: { nodeType: "ds2.xlarge" } },
+      'cluster.nodeType "ds2.xlarge" is not one of',
+    ],
+    [
+      { engine: "provisioned", cluster: { nodeCount: 0 } },
+      "cluster.nodeCount must be a whole number from 1 to 128, got 0",
+    ],
+    [
+      { engine: "provisioned", cluster: { nodeCount: 1.5 } },
+      "cluster.nodeCount must be a whole number from 1 to 128, got 1.5",
+    ],
+    [
+      { engine: "provisioned", cluster: { nodeType: "ra3.4xlarge", nodeCount: 1 } },
+      "cluster.nodeCount: ra3.4xlarge runs multi-node only (at least 2 nodes), got 1",
+    ],
+    [
+      { engine: "provisioned", cluster: { snapshotRetentionDays: 0 } },
+      "cluster.snapshotRetentionDays must be 1 to 35, got 0",
+    ],
+    [
+      { engine: "provisioned", names: { ...names, cluster: "1lake" } },
+      'names.cluster "1lake" must be 1-63 lower-case letters, digits or single "-"',
+    ],
+    [
+      { engine: "provisioned", names: { ...names, cluster: "lake--dw" } },
+      'names.cluster "lake--dw" must be 1-63',
+    ],
+    [{ engine: "provisioned", names: { ...names, cluster: "lake-" } }, 'names.cluster "lake-" must be 1-63'],
+    [{ engine: "provisioned", baseCapacity: 8 }, 'baseCapacity applies to engine "serverless" only'],
+    [
+      { engine: "provisioned", usageLimit: { rpuHours: 8 } },
+      'usageLimit applies to engine "serverless" only',
+    ],
+    [{ cluster: { nodeCount: 2 } }, 'cluster applies to engine "provisioned" only'],
+    [{ names: { ...names, cluster: "lake" } }, 'names.cluster applies to engine "provisioned" only'],
+  ] as const)("rejects %j", (overrides, message) => {
+    expect(() => build(overrides as unknown as Partial<WarehouseProps>)).toThrow(message);
+  });
+
+  it("reports every problem in one error", () => {
+    expect(() =>
+      build({ engine: "provisioned", cluster: { nodeCount: 0, snapshotRetentionDays: 40 } }),
+    ).toThrow(
+      /^Warehouse event-lake-test: cluster\.nodeCount .*; cluster\.snapshotRetentionDays must be 1 to 35, got 40$/,
+    );
+  });
+
+  it("knows the current RA3 and DC2 node types only", () => {
+    expect(Object.keys(REDSHIFT_NODE_TYPES)).toEqual([
+      "ra3.large",
+      "ra3.xlplus",
+      "ra3.4xlarge",
+      "ra3.16xlarge",
+      "dc2.large",
+      "dc2.8xlarge",
+    ]);
   });
 });
