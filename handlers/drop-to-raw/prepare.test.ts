@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PipelineFormat } from "../../src/pipelines/types.js";
-import { type PreparedInput, prepareInput, splitCsvRecord, UnreadableFileError } from "./prepare.js";
+import {
+  type PreparedInput,
+  prepareInput,
+  splitCsvRecord,
+  UnreadableFileError,
+  writeDigits,
+} from "./prepare.js";
 
 const dir = mkdtempSync(join(tmpdir(), "drop-to-raw-prepare-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -124,6 +130,32 @@ describe("prepareInput, csv", () => {
     expect(prepared.rows).toBe(0);
     expect(prepared.header).toEqual(["id", "name"]);
     expect(text).toBe("");
+  });
+
+  it("numbers a chunk whose output outgrows its buffer several times (one-byte records)", async () => {
+    // prepare: 200,000 one-byte records in one 1 MiB chunk: the numbered output is ~10x the input
+    const rows = Array.from({ length: 200_000 }, (_, i) => String(i % 10));
+    const { prepared, text } = await prepare(`n\n${rows.join("\n")}\n`, CSV, { chunk: 1 << 20 });
+
+    // assess
+    const numbered = records(text, ",");
+    expect(prepared.rows).toBe(200_000);
+    expect(numbered.length).toBe(200_000);
+    expect(numbered.filter(([line, row], i) => line !== i + 2 || row !== rows[i])).toEqual([]);
+  });
+
+  it("copies records of every length, short and long, inside and across chunks", async () => {
+    // prepare: records of 1 to 300 bytes (both copy paths), in chunks that split some of them
+    const rows = Array.from({ length: 300 }, (_, i) => "x".repeat(i + 1));
+    const content = `v\n${rows.join("\n")}\n`;
+
+    for (const chunk of [1000, 64 * 1024]) {
+      // act
+      const { text } = await prepare(content, CSV, { chunk });
+
+      // assess
+      expect(records(text, ",")).toEqual(rows.map((row, i) => [i + 2, row]));
+    }
   });
 
   it("rejects a record longer than the limit (an unbalanced quote swallowing the file)", async () => {
@@ -267,6 +299,24 @@ describe("prepareInput, json array", () => {
     expect(records(text, "\x1f")).toEqual([[1, '{   "a": 1,    "b": 2 }']]);
   });
 
+  it("keeps line breaks inside strings on one line after tiny elements outgrow the output buffer", async () => {
+    // prepare: 100,000 one-digit elements, then an element with line breaks, all in one chunk
+    const tiny = Array.from({ length: 100_000 }, (_, i) => String(i % 10));
+    const json = `[${tiny.join(",")},{"a":"x\ny"},\n{"b":\n2}]`;
+
+    // act
+    const { prepared, text } = await prepare(json, { type: "json" }, { chunk: 1 << 20 });
+
+    // assess
+    const numbered = records(text, "\x1f");
+    expect(prepared.rows).toBe(100_002);
+    expect(numbered.slice(-2)).toEqual([
+      [100_001, '{"a":"x\x01y"}'],
+      [100_002, '{"b": 2}'],
+    ]);
+    expect(text.split("\n").length).toBe(100_002 + 1);
+  });
+
   it("keeps empty elements as (bad) rows and an empty array as no rows", async () => {
     // act
     const empty = await prepare("[ ]", { type: "json" });
@@ -297,5 +347,43 @@ describe("splitCsvRecord", () => {
     // act / assess
     expect(splitCsvRecord('a,"b,c","d""e",,f ', ",")).toEqual(["a", "b,c", 'd"e', "", "f "]);
     expect(splitCsvRecord("a\tb", "\t")).toEqual(["a", "b"]);
+  });
+});
+
+describe("writeDigits", () => {
+  it.each([
+    0,
+    7,
+    9,
+    10,
+    99,
+    100,
+    101,
+    999,
+    1000,
+    65_535,
+    99_999,
+    100_000,
+    1_234_567,
+    9_999_999,
+    10_000_000,
+    99_999_999,
+    100_000_000,
+    999_999_999,
+    1_000_000_000,
+    2 ** 31 - 1,
+    2 ** 31,
+    4_294_967_296,
+    123_456_789_012,
+    2 ** 53 - 1,
+  ])("writes %i in decimal and returns the position after it", (value) => {
+    // prepare
+    const buffer = Buffer.alloc(24, "#");
+
+    // act
+    const end = writeDigits(buffer, 2, value);
+
+    // assess
+    expect(buffer.toString("latin1", 0, end + 1)).toBe(`##${value}#`);
   });
 });

@@ -131,15 +131,16 @@ export async function prepareInput(
         throw new UnreadableFileError(
           `decoded size over the ${maxDecodedBytes}-byte limit after ${bytesIn} compressed bytes${gzip ? " (a gzip bomb, or a file to split)" : ""}`,
         );
-      scanner.push(chunk);
+      scanner.push(writer.stage(chunk));
       await writer.flush();
     }
     if (bytesDecoded === 0) throw new UnreadableFileError("empty file");
     utf8.end();
     scanner.end();
-    await writer.flush();
+    await writer.close();
     if (!scanner.sawContent) throw new UnreadableFileError("empty file: no records, only blank lines");
   } finally {
+    await writer.settle();
     await out.close();
   }
   return {
@@ -282,58 +283,114 @@ function firstInvalid(buffer: Buffer, start: number, end: number): number {
   return 0;
 }
 
-/** Appends to a growable buffer synchronously; `flush` writes it out (one await per input chunk, not per record). */
+/**
+ * Builds the numbered output of one input chunk synchronously and writes it while the next chunk is scanned. Each of
+ * its two arenas holds a copy of the input chunk followed by that chunk's output, so a record is moved with
+ * `copyWithin` inside one buffer (a builtin memmove, about 3x cheaper per record than `Buffer.copy`, which allocates).
+ * Writes are positional, so the write of one arena may still be running while the other is filled. Memory: two
+ * arenas of about 2.5 input chunks each.
+ */
 class Writer {
-  private buffer = Buffer.allocUnsafe(1 << 20);
+  private readonly arenas: [Buffer, Buffer] = [Buffer.allocUnsafe(1 << 20), Buffer.allocUnsafe(1 << 20)];
+  /** The write of each arena's last output (always settled or awaited: never an unhandled rejection). */
+  private readonly writes: [Promise<void>, Promise<void>] = [Promise.resolve(), Promise.resolve()];
+  private current = 0;
+  private arena: Buffer = this.arenas[0];
+  /** The staged input chunk while it is in the current arena (at offset 0). */
+  private staged: Buffer | undefined;
+  /** Where the output starts in the arena: after the staged input chunk. */
+  private outStart = 0;
+  /** End of the output in the arena. */
   private used = 0;
-  /** Bytes flushed to the file so far. */
+  /** Bytes handed to the file so far. */
   private flushed = 0;
 
   constructor(private readonly file: FileHandle) {}
 
-  /** Offset in the file of the next byte appended. */
-  get position(): number {
-    return this.flushed + this.used;
+  /**
+   * Copies an input chunk into the current arena and returns that copy, for the scanner to read (and, for JSON, to
+   * rewrite in place). Call it before any record of the chunk, after a flush.
+   */
+  stage(chunk: Buffer): Buffer {
+    if (this.used !== this.outStart) throw new Error("Writer.stage: the previous chunk was not flushed");
+    const size = chunk.length * 2 + (1 << 16);
+    if (this.arena.length < size) this.replaceArena(Buffer.allocUnsafe(size));
+    chunk.copy(this.arena, 0);
+    this.outStart = this.used = chunk.length;
+    this.staged = this.arena.subarray(0, chunk.length);
+    return this.staged;
+  }
+
+  private replaceArena(arena: Buffer): void {
+    // The scanner goes on reading (and, for a JSON array, rewriting) its view of the old arena: copy from that view.
+    this.staged = undefined;
+    this.arena = arena;
+    this.arenas[this.current] = arena;
   }
 
   private reserve(n: number): void {
-    if (this.used + n <= this.buffer.length) return;
-    let size = this.buffer.length * 2;
+    if (this.used + n <= this.arena.length) return;
+    let size = this.arena.length * 2;
     while (this.used + n > size) size *= 2;
     const bigger = Buffer.allocUnsafe(size);
-    this.buffer.copy(bigger, 0, 0, this.used);
-    this.buffer = bigger;
+    this.arena.copy(bigger, 0, 0, this.used);
+    this.replaceArena(bigger);
   }
 
   /**
-   * Appends `<line><sep><offset><sep><length><sep><record>\n`. The hot loop of the whole converter: digits and
-   * short records are copied byte by byte, which is several times faster than building strings or subarrays.
+   * Appends `<line><sep><offset><sep><length><sep><record>\n`. The hot loop of the whole pre-pass: digits two at a
+   * time; the record moved inside the arena when it comes from the staged chunk (it does, unless it spanned chunks).
    */
   record(line: number, separator: number, source: Buffer, start: number, end: number): void {
     const length = end - start;
     this.reserve(length + 64);
-    const offset = this.flushed + this.used;
-    const buffer = this.buffer;
+    const offset = this.flushed + this.used - this.outStart;
+    const buffer = this.arena;
     let at = writeDigits(buffer, this.used, line);
     buffer[at++] = separator;
     at = writeDigits(buffer, at, offset);
     buffer[at++] = separator;
     at = writeDigits(buffer, at, length);
     buffer[at++] = separator;
-    if (length < 64) for (let i = start; i < end; i++) buffer[at++] = source[i] as number;
-    else at += (source as Buffer).copy(buffer, at, start, end);
+    // Identity, not `.buffer`: that getter alone costs more than the copy.
+    if (source === this.staged) buffer.copyWithin(at, start, end);
+    else source.copy(buffer, at, start, end);
+    at += length;
     buffer[at++] = LF;
     this.used = at;
   }
 
+  /** Starts writing this arena's output and switches to the other one once its own write has finished. */
   async flush(): Promise<void> {
-    let offset = 0;
-    while (offset < this.used) {
-      const { bytesWritten } = await this.file.write(this.buffer, offset, this.used - offset);
-      offset += bytesWritten;
+    const index = this.current;
+    const write = this.write(this.arena, this.outStart, this.used, this.flushed);
+    write.catch(() => undefined); // awaited below or by the next flush/close; this only marks it handled
+    this.writes[index] = write;
+    this.flushed += this.used - this.outStart;
+    this.current = 1 - index;
+    this.arena = this.arenas[this.current] as Buffer;
+    this.staged = undefined;
+    this.outStart = this.used = 0;
+    await this.writes[this.current];
+  }
+
+  /** Flushes and waits for every write. */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.writes[1 - this.current];
+  }
+
+  /** Waits for the writes in flight, ignoring their errors (the caller is already failing). */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.writes);
+  }
+
+  private async write(buffer: Buffer, start: number, end: number, position: number): Promise<void> {
+    let at = start;
+    while (at < end) {
+      const { bytesWritten } = await this.file.write(buffer, at, end - at, position + at - start);
+      at += bytesWritten;
     }
-    this.flushed += this.used;
-    this.used = 0;
   }
 }
 
@@ -374,8 +431,43 @@ class Pending {
   }
 }
 
-/** Writes `value` (a non-negative integer below 2^53) in decimal at `at`; returns the position after it. */
-function writeDigits(buffer: Buffer, at: number, value: number): number {
+/** "00" to "99" as ASCII byte pairs. */
+const DIGIT_PAIRS = Uint8Array.from(
+  { length: 200 },
+  (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10),
+);
+
+/** Decimal digits of a non-negative int32. */
+function digitCount(v: number): number {
+  if (v < 100_000) return v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10_000 ? 4 : 5;
+  if (v < 10_000_000) return v < 1_000_000 ? 6 : 7;
+  return v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
+}
+
+/**
+ * Writes `value` (a non-negative integer below 2^53) in decimal at `at`; returns the position after it. Values below
+ * 2^31 (every line, length and, below 2 GiB, offset) take the int32 path, two digits per division.
+ */
+export function writeDigits(buffer: Buffer, at: number, value: number): number {
+  if (value > 0x7fffffff) return writeLargeDigits(buffer, at, value);
+  const end = at + digitCount(value);
+  let i = end;
+  let v = value | 0;
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    const pair = (v - q * 100) << 1;
+    buffer[--i] = DIGIT_PAIRS[pair + 1] as number;
+    buffer[--i] = DIGIT_PAIRS[pair] as number;
+    v = q;
+  }
+  if (v >= 10) {
+    buffer[--i] = DIGIT_PAIRS[(v << 1) + 1] as number;
+    buffer[--i] = DIGIT_PAIRS[v << 1] as number;
+  } else buffer[--i] = 48 + v;
+  return end;
+}
+
+function writeLargeDigits(buffer: Buffer, at: number, value: number): number {
   let digits = 1;
   for (let limit = 10; value >= limit && digits < 16; limit *= 10) digits++;
   let v = value;
