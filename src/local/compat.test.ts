@@ -43,6 +43,7 @@ describe("local compatibility", () => {
       redshift: true,
       quicksight: true,
       xraySamplingRules: true,
+      lakeformationTagGrants: true,
       forceDestroyBuckets: false,
     });
   });
@@ -59,6 +60,7 @@ describe("local compatibility", () => {
       redshift: false,
       quicksight: false,
       xraySamplingRules: false,
+      lakeformationTagGrants: false,
       forceDestroyBuckets: true,
     });
   });

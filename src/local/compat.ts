@@ -110,6 +110,17 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
     handling: "local is torn down by stopping moto and deleting its state, never by terraform destroy",
   },
   {
+    id: "lakeformation-hybrid-access",
+    what: "RegisterResource ignores HybridAccessEnabled and DescribeResource never returns it, so every plan replaces every registration",
+    handling: "local ignores changes to hybrid_access_enabled (LOCAL_IGNORE_CHANGES) (found here)",
+  },
+  {
+    id: "lakeformation-tag-policy-grants",
+    what: 'ListPermissions rejects an LF-tag policy resource with a 400 ("must have either the catalog, table or database field"), so reading back an LF-tag grant fails the apply',
+    handling:
+      "local registers the zones, tags the databases and grants data locations, but makes no LF-tag-based persona grants (found here)",
+  },
+  {
     id: "glue-crawlers",
     what: "crawlers do not crawl, emit no events and create no tables",
     handling: "the local runner stands in for a crawler run and emits the state-change event itself",
@@ -134,6 +145,8 @@ export interface CompatSettings {
   readonly redshift: boolean;
   readonly quicksight: boolean;
   readonly xraySamplingRules: boolean;
+  /** Lake Formation grants on LF-tag expressions (the personas' grants). */
+  readonly lakeformationTagGrants: boolean;
   /** Buckets may be force-destroyed: local data is disposable. */
   readonly forceDestroyBuckets: boolean;
 }
@@ -151,6 +164,7 @@ export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings 
     redshift: !local,
     quicksight: !local,
     xraySamplingRules: !local,
+    lakeformationTagGrants: !local,
     forceDestroyBuckets: local,
   };
 }
@@ -182,6 +196,7 @@ export const LOCAL_ENDPOINT_SERVICES = [
 
 /** Attributes moto echoes back differently, which would make every local plan update the same resources. */
 export const LOCAL_IGNORE_CHANGES: Readonly<Record<string, readonly string[]>> = {
+  aws_lakeformation_resource: ["hybrid_access_enabled"],
   aws_lambda_function: ["logging_config"],
   aws_sqs_queue: ["redrive_policy"],
 };

@@ -39,6 +39,14 @@ export const WILDCARD_RESOURCE_EXCEPTIONS: readonly WildcardResourceException[] 
     reason: "EC2 Describe* calls cannot be scoped to resources (Lambda in a VPC needs it)",
   },
   {
+    action: "ec2:DescribeSubnets",
+    reason: "EC2 Describe* calls cannot be scoped to resources (a QuickSight VPC connection needs it)",
+  },
+  {
+    action: "ec2:DescribeSecurityGroups",
+    reason: "EC2 Describe* calls cannot be scoped to resources (a QuickSight VPC connection needs it)",
+  },
+  {
     action: "sts:GetCallerIdentity",
     reason: "needs no permission at all and has no resource type",
   },

@@ -67,3 +67,44 @@ describe("the project's synthesized stacks", () => {
     expect(evaluationMs).toBeLessThan(1000);
   });
 });
+
+describe("the stacks with every feature on", () => {
+  let allOn: Report;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "event-lake-policy-features-"));
+    const on = (env: string) => ({
+      [`EVENT_LAKE_${env}_FEATURES_NAT_GATEWAY`]: "true",
+      [`EVENT_LAKE_${env}_FEATURES_LAMBDAS_IN_VPC`]: "true",
+      [`EVENT_LAKE_${env}_FEATURES_QUICKSIGHT_ATHENA`]: "true",
+      [`EVENT_LAKE_${env}_FEATURES_QUICKSIGHT_REDSHIFT`]: "true",
+      [`EVENT_LAKE_${env}_FEATURES_SAGEMAKER`]: "true",
+      [`EVENT_LAKE_${env}_FEATURES_LAKE_FORMATION`]: "true",
+    });
+    const config = loadConfig({
+      env: {
+        EVENT_LAKE_LOCAL_STATE_DIR: join(dir, "local-state"),
+        ...on("TEST"),
+        EVENT_LAKE_TEST_FEATURES_REDSHIFT: "provisioned",
+        ...on("SANDBOX"),
+        ...on("LOCAL"),
+      },
+    });
+    buildApp({
+      config,
+      pipelines: await loadPipelines(),
+      outdir: dir,
+      bootstrapStateDir: join(dir, "bootstrap-state"),
+    }).synth();
+    allOn = evaluate(loadOutdir(dir), RULES, SUPPRESSIONS, suppressionMatches);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("have no unsuppressed findings either (provisioned Redshift in test, Serverless in sandbox)", () => {
+    const open = allOn.results
+      .filter((r) => r.finding.status === "non_compliant" && !r.suppression)
+      .map((r) => `${r.stack} ${r.rule.id} ${r.finding.address}: ${r.finding.message}`);
+
+    expect(open).toEqual([]);
+    expect(allOn.summary.checks).toBeGreaterThan(report.summary.checks);
+  });
+});

@@ -10,6 +10,7 @@ import { buildAnalytics, type LakeAnalytics } from "./analytics.js";
 import { addAwsProvider, addBackend } from "./aws-provider.js";
 import type { LakeParts } from "./context.js";
 import { buildEventing, type LakeEventing } from "./eventing.js";
+import { buildGovernance, type LakeGovernance } from "./governance.js";
 import { buildNetwork } from "./network.js";
 import { buildProcessing, type LakeProcessing } from "./processing.js";
 import { buildWarehouse, type LakeWarehouse } from "./warehouse.js";
@@ -29,6 +30,7 @@ export class LakeStack extends TerraformStack {
   readonly alerts: Alerts;
   readonly processing: LakeProcessing;
   readonly analytics: LakeAnalytics;
+  readonly governance: LakeGovernance;
   readonly warehouse: LakeWarehouse;
 
   constructor(scope: Construct, id: string, props: LakeStackProps) {
@@ -67,6 +69,7 @@ export class LakeStack extends TerraformStack {
     // Each step is its own file in src/stacks/, composing constructs from modules/.
     this.processing = buildProcessing(this, parts);
     this.analytics = buildAnalytics(this, { ...parts, processing: this.processing });
+    this.governance = buildGovernance(this, { ...parts, analytics: this.analytics, lake });
     this.warehouse = buildWarehouse(this, { ...parts, analytics: this.analytics });
 
     this.outputs();

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { NETWORK_DEFAULTS } from "../../modules/network/index.js";
+import { FEATURE_DEFAULTS } from "../config/features.js";
+import type { FeatureConfig } from "../config/types.js";
+import { compatFor } from "../local/compat.js";
 import { loadPipelines } from "../pipelines/index.js";
 import { resourcesOf, type StackJson, synthApp } from "../testing/synth.js";
-import { LAMBDA_ENDPOINTS, SAGEMAKER_ENDPOINTS } from "./network.js";
+import { interfaceEndpoints, LAMBDA_ENDPOINTS, SAGEMAKER_ENDPOINTS } from "./network.js";
 
 const FUNCTIONS = ["drop-to-raw/function", "ingest/function", "crawler-chain/orchestrator/function"];
 
@@ -30,11 +32,11 @@ const endpointServices = (json: StackJson) =>
     .sort();
 
 describe("features.lambdasInVpc", () => {
-  it("is off by default: no function has a VPC config, and only the default interface endpoints exist", async () => {
+  it("is off by default: no function has a VPC config, and only Redshift's Glue endpoint exists", async () => {
     const json = await testStack({});
 
     for (const fn of Object.values(functionsByPath(json))) expect(fn["vpc_config"]).toBeUndefined();
-    expect(endpointServices(json)).toEqual([...NETWORK_DEFAULTS.interfaceEndpoints].sort());
+    expect(endpointServices(json)).toEqual(["glue"]);
   });
 
   it("places every Lambda of the lake in the private subnets behind the Lambda security group", async () => {
@@ -57,9 +59,7 @@ describe("features.lambdasInVpc", () => {
           expect.stringMatching(/^\$\{aws_security_group\.network_lambda-security-group_[0-9A-F]{8}\.id\}$/),
         ],
       });
-    expect(endpointServices(json)).toEqual(
-      [...NETWORK_DEFAULTS.interfaceEndpoints, ...LAMBDA_ENDPOINTS].sort(),
-    );
+    expect(endpointServices(json)).toEqual([...LAMBDA_ENDPOINTS].sort());
   });
 
   it("refuses Lambdas in the VPC without a NAT gateway while a pipeline pulls from the internet", async () => {
@@ -92,8 +92,28 @@ describe("features.sagemaker: the notebook's interface endpoints", () => {
   it("adds the SageMaker API and runtime endpoints", async () => {
     const json = await testStack({ EVENT_LAKE_TEST_FEATURES_SAGEMAKER: "true" });
 
-    expect(endpointServices(json)).toEqual(
-      [...NETWORK_DEFAULTS.interfaceEndpoints, ...SAGEMAKER_ENDPOINTS].sort(),
-    );
+    expect(endpointServices(json)).toEqual([...new Set(["glue", ...SAGEMAKER_ENDPOINTS])].sort());
+  });
+});
+
+describe("interface endpoints: only what the enabled workloads call", () => {
+  const endpoints = (features: Partial<FeatureConfig>, env: "test" | "local" = "test") =>
+    interfaceEndpoints({
+      env: { features: { ...FEATURE_DEFAULTS, ...features } } as never,
+      compat: compatFor({ name: env }),
+    });
+
+  it.each([
+    [{ redshift: "off" as const }, []],
+    [{}, ["glue"]],
+    [{ redshift: "provisioned" as const }, ["glue"]],
+    [{ redshift: "off" as const, lambdasInVpc: true }, ["glue", "secretsmanager", "sns", "states"]],
+    [{ lambdasInVpc: true }, ["glue", "secretsmanager", "sns", "states"]],
+  ])("%j -> %j", (features, expected) => {
+    expect(endpoints(features)).toEqual(expected);
+  });
+
+  it("leaves Redshift's endpoint out where Redshift is left out (local)", () => {
+    expect(endpoints({}, "local")).toEqual([]);
   });
 });

@@ -1,11 +1,18 @@
 import type { Construct } from "constructs";
-import { NETWORK_DEFAULTS, Network } from "../../modules/network/index.js";
+import { Network } from "../../modules/network/index.js";
 import type { FunctionVpc } from "../../modules/traced-function/index.js";
 import { NAME_LIMITS, physicalName } from "../naming.js";
 import type { LakeParts } from "./context.js";
 
-/** Interface endpoints the Lambdas need beyond the defaults when they run in the VPC: the orchestrator starts executions. */
-export const LAMBDA_ENDPOINTS = ["states"] as const;
+/**
+ * The interface endpoints are what the workloads in the VPC call, and nothing else: each costs about $16 a month
+ * (two AZs, eu-west-1), so an endpoint nobody calls is waste. S3 and DynamoDB go through the free gateway endpoints.
+ */
+/** The Lambdas in the VPC: the orchestrator calls Glue, SNS and Step Functions; ingest reads Secrets Manager. */
+export const LAMBDA_ENDPOINTS = ["glue", "secretsmanager", "sns", "states"] as const;
+
+/** Redshift with enhanced VPC routing: Spectrum reaches the Glue catalog through the VPC (S3 through the gateway). */
+export const WAREHOUSE_ENDPOINTS = ["glue"] as const;
 
 /**
  * Interface endpoints a SageMaker notebook without internet access needs for the SDK (API and runtime). Browsers
@@ -45,12 +52,21 @@ export function buildNetwork(scope: Construct, parts: Omit<LakeParts, "network">
     flowLogGroupName: `/${env.prefix}/vpc-flow-logs`,
     flowLogRoleName: physicalName(env.prefix, ["vpc-flow-logs"], NAME_LIMITS.iamRole),
     natGateway: features.natGateway,
-    interfaceEndpoints: [
-      ...NETWORK_DEFAULTS.interfaceEndpoints,
+    interfaceEndpoints: interfaceEndpoints(parts),
+  });
+}
+
+/** The union of what each enabled workload needs, each service once, in a stable order. */
+export function interfaceEndpoints(parts: Pick<LakeParts, "env" | "compat">): string[] {
+  const { features } = parts.env;
+  const warehouse = features.redshift !== "off" && parts.compat.redshift;
+  return [
+    ...new Set([
+      ...(warehouse ? WAREHOUSE_ENDPOINTS : []),
       ...(features.lambdasInVpc ? LAMBDA_ENDPOINTS : []),
       ...(features.sagemaker ? SAGEMAKER_ENDPOINTS : []),
-    ],
-  });
+    ]),
+  ];
 }
 
 /** Where a Lambda of the lake runs: the private subnets behind the Lambda security group, when the feature is on. */

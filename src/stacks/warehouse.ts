@@ -1,30 +1,20 @@
 import { Fn, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { AuditTrail } from "../../modules/audit-trail/index.js";
 import type { Network } from "../../modules/network/index.js";
-import { PERSONAS_DEFAULTS, type Persona, Personas } from "../../modules/personas/index.js";
+import { QuicksightSources } from "../../modules/quicksight/index.js";
 import { Warehouse } from "../../modules/warehouse/index.js";
-import { bucketName, NAME_LIMITS, physicalName } from "../naming.js";
+import { NAME_LIMITS, physicalName } from "../naming.js";
 import type { LakeAnalytics } from "./analytics.js";
 import type { LakeParts } from "./context.js";
 
-/** Network, Redshift with Spectrum, QuickSight, SageMaker, personas and the audit trail (issue #6). */
+/** Analysis beyond Athena (issue #6): Redshift with Spectrum, QuickSight and SageMaker, in the lake's VPC. */
 export interface LakeWarehouse {
-  /** Private subnets and a Lambda security group, for a later change to place functions (and Redshift) in. */
   readonly network: Network;
-  readonly personas: Personas;
-  readonly trail: AuditTrail;
-  /** Redshift Serverless over the curated zone; undefined where it does not exist (moto: compat.redshift). */
+  /** Redshift over the curated zone (features.redshift); undefined when off or where moto lacks it (compat.redshift). */
   readonly redshift?: Warehouse;
+  /** QuickSight data sources (features.quicksightAthena, quicksightRedshift); undefined when both are off or in local. */
+  readonly quicksight?: QuicksightSources;
 }
-
-/** Physical role names of the personas: what SSO permission sets and humans see. */
-const PERSONA_ROLES: Readonly<Record<Persona, string>> = {
-  steward: "data-steward",
-  engineer: "data-engineer",
-  scientist: "data-scientist",
-  analyst: "bi-analyst",
-};
 
 export function buildWarehouse(
   scope: Construct,
@@ -32,74 +22,60 @@ export function buildWarehouse(
 ): LakeWarehouse {
   const { context, env, compat, zones, analytics } = parts;
   const features = env.features;
-  const dataZones = {
-    drop: zones.drop,
-    raw: zones.raw,
-    curated: zones.curated,
-    quarantine: zones.quarantine,
-  };
-
   const network = parts.network;
 
-  // The scientist's prefix of curated must not be a pipeline's table location.
-  const sandbox = PERSONAS_DEFAULTS.scientistPrefix;
-  const clash = parts.pipelines.find((p) => `${p.name}/` === sandbox);
-  if (clash)
-    throw new Error(`pipeline "${clash.name}" would share the data scientists' curated prefix ${sandbox}`);
-  const personas = new Personas(scope, "personas", {
-    context,
-    roleNames: mapValues(PERSONA_ROLES, (role) => physicalName(env.prefix, [role], NAME_LIMITS.iamRole)),
-    zones: dataZones,
-    catalog: analytics.catalog,
-    workgroups: { lake: analytics.workgroup, analysts: analytics.analysts },
-    crawlers: Object.values(analytics.chain.crawlers),
-    jobs: Object.values(analytics.curated).flatMap((stage) => (stage.job ? [stage.job] : [])),
-    quicksight: (features.quicksightAthena || features.quicksightRedshift) && compat.quicksight,
-  });
-
-  const trail = new AuditTrail(scope, "audit-trail", {
-    context,
-    trailName: physicalName(env.prefix, ["audit"]),
-    bucketName: bucketName(env.prefix, "trail", env.accountId),
-    accessLogs: zones.logs,
-    dataEventBuckets: features.trailDataEvents ? Object.values(dataZones) : [],
-    enableLogging: compat.cloudtrailLogging,
-    denyInsecureTransport: compat.denyInsecureTransport,
-    forceDestroy: { enabled: compat.forceDestroyBuckets, acknowledgeDataLoss: compat.forceDestroyBuckets },
-  });
-
   const redshift =
-    features.redshift === "serverless" && compat.redshift
+    features.redshift !== "off" && compat.redshift
       ? new Warehouse(scope, "redshift", {
           context,
+          engine: features.redshift,
           names: {
             namespace: physicalName(env.prefix, ["warehouse"]),
             workgroup: physicalName(env.prefix, ["warehouse"]),
             role: physicalName(env.prefix, ["redshift"], NAME_LIMITS.iamRole),
           },
+          ...(features.redshift === "provisioned"
+            ? { cluster: { nodeType: features.redshiftNodeType, nodeCount: features.redshiftNodes } }
+            : {}),
           network,
           curated: zones.curated,
           catalog: analytics.catalog,
         })
       : undefined;
 
-  for (const [persona, role] of Object.entries(PERSONA_ROLES))
-    new TerraformOutput(scope, `${role.replaceAll("-", "_")}_role_arn`, {
-      value: personas.roles[persona as Persona].arn,
-    });
+  // QuickSight needs an account subscription (Enterprise for the VPC connection) that Terraform does not create.
+  const quicksightOn = (features.quicksightAthena || features.quicksightRedshift) && compat.quicksight;
+  const quicksight = quicksightOn
+    ? new QuicksightSources(scope, "quicksight", {
+        context,
+        names: {
+          prefix: env.prefix,
+          vpcConnectionRole: physicalName(env.prefix, ["quicksight-vpc"], NAME_LIMITS.iamRole),
+        },
+        athena: features.quicksightAthena,
+        workgroup: analytics.analysts,
+        redshift: features.quicksightRedshift && redshift !== undefined,
+        ...(redshift ? { warehouse: redshift } : {}),
+      })
+    : undefined;
+
   new TerraformOutput(scope, "vpc_id", { value: network.vpc.id });
   new TerraformOutput(scope, "vpc_private_subnet_ids", { value: Fn.join(",", network.privateSubnetIds) });
   new TerraformOutput(scope, "lambda_security_group_id", { value: network.lambdaSecurityGroup.id });
-  new TerraformOutput(scope, "audit_trail_arn", { value: trail.trail.arn });
-  new TerraformOutput(scope, "audit_trail_bucket_name", { value: trail.bucket.bucket.bucket });
   if (redshift) {
-    new TerraformOutput(scope, "redshift_workgroup_name", { value: redshift.workgroup.workgroupName });
+    if (redshift.serverless)
+      new TerraformOutput(scope, "redshift_workgroup_name", {
+        value: redshift.serverless.workgroup.workgroupName,
+      });
+    new TerraformOutput(scope, "redshift_endpoint_host", { value: redshift.endpoint.host });
     new TerraformOutput(scope, "redshift_role_arn", { value: redshift.role.arn });
     new TerraformOutput(scope, "redshift_external_schema_sql", { value: redshift.externalSchemaSql() });
   }
-  return { network, personas, trail, redshift };
-}
-
-function mapValues<K extends string, V, W>(record: Readonly<Record<K, V>>, f: (v: V) => W): Record<K, W> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v as V)])) as Record<K, W>;
+  if (quicksight?.athena)
+    new TerraformOutput(scope, "quicksight_athena_data_source_arn", { value: quicksight.athena.arn });
+  if (quicksight?.redshift)
+    new TerraformOutput(scope, "quicksight_redshift_data_source_arn", {
+      value: quicksight.redshift.dataSource.arn,
+    });
+  return { network, redshift, quicksight };
 }
