@@ -133,6 +133,8 @@ describe("guardPlan on each way a resource can go", () => {
       "aws_glue_catalog_table",
       "aws_redshiftserverless_namespace",
       "aws_redshift_cluster",
+      "aws_lakeformation_data_lake_settings",
+      "aws_sagemaker_notebook_instance",
     ]);
   });
 });

@@ -17,6 +17,10 @@ export const STATEFUL_TYPES: Readonly<Record<string, string>> = {
   aws_redshiftserverless_namespace: "a Redshift Serverless namespace: the warehouse's databases go with it",
   aws_redshift_cluster:
     "a Redshift cluster: its databases go with it (a final snapshot only if one is configured)",
+  aws_lakeformation_data_lake_settings:
+    "the account's Lake Formation settings: destroying them empties the data lake admins and resets the default permissions of every new database and table",
+  aws_sagemaker_notebook_instance:
+    "a SageMaker notebook instance: the notebooks and data on its ML storage volume go with it",
 };
 
 export function isStateful(type: string): boolean {
