@@ -1,5 +1,6 @@
 export { TracedFunction } from "./traced-function.js";
 export {
+  type FunctionVpc,
   LOG_RETENTION_DAYS,
   type LogLevel,
   type OnFailureDestination,

@@ -43,6 +43,7 @@ describe("local compatibility", () => {
       redshift: true,
       quicksight: true,
       xraySamplingRules: true,
+      sagemakerLifecycleConfig: true,
       lakeformationTagGrants: true,
       forceDestroyBuckets: false,
     });
@@ -60,6 +61,7 @@ describe("local compatibility", () => {
       redshift: false,
       quicksight: false,
       xraySamplingRules: false,
+      sagemakerLifecycleConfig: false,
       lakeformationTagGrants: false,
       forceDestroyBuckets: true,
     });

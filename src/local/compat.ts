@@ -121,6 +121,16 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
       "local registers the zones, tags the databases and grants data locations, but makes no LF-tag-based persona grants (found here)",
   },
   {
+    id: "sagemaker-notebook-attributes",
+    what: "a notebook instance's PlatformIdentifier and InstanceMetadataServiceConfiguration are never returned, so every plan replaces the instance",
+    handling: "local ignores changes to both (LOCAL_IGNORE_CHANGES) (found here)",
+  },
+  {
+    id: "sagemaker-lifecycle-tags",
+    what: "ListTags on a notebook lifecycle configuration answers 500, so creating one hangs the provider",
+    handling: "the notebook gets no idle-stop lifecycle configuration in local (found here)",
+  },
+  {
     id: "glue-crawlers",
     what: "crawlers do not crawl, emit no events and create no tables",
     handling: "the local runner stands in for a crawler run and emits the state-change event itself",
@@ -145,6 +155,8 @@ export interface CompatSettings {
   readonly redshift: boolean;
   readonly quicksight: boolean;
   readonly xraySamplingRules: boolean;
+  /** A notebook instance may have a lifecycle configuration (the idle stop). */
+  readonly sagemakerLifecycleConfig: boolean;
   /** Lake Formation grants on LF-tag expressions (the personas' grants). */
   readonly lakeformationTagGrants: boolean;
   /** Buckets may be force-destroyed: local data is disposable. */
@@ -164,6 +176,7 @@ export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings 
     redshift: !local,
     quicksight: !local,
     xraySamplingRules: !local,
+    sagemakerLifecycleConfig: !local,
     lakeformationTagGrants: !local,
     forceDestroyBuckets: local,
   };
@@ -186,6 +199,7 @@ export const LOCAL_ENDPOINT_SERVICES = [
   "lambda",
   "redshift",
   "s3",
+  "sagemaker",
   "scheduler",
   "secretsmanager",
   "sfn",
@@ -198,6 +212,7 @@ export const LOCAL_ENDPOINT_SERVICES = [
 export const LOCAL_IGNORE_CHANGES: Readonly<Record<string, readonly string[]>> = {
   aws_lakeformation_resource: ["hybrid_access_enabled"],
   aws_lambda_function: ["logging_config"],
+  aws_sagemaker_notebook_instance: ["platform_identifier", "instance_metadata_service_configuration"],
   aws_sqs_queue: ["redrive_policy"],
 };
 

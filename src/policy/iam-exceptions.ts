@@ -40,11 +40,28 @@ export const WILDCARD_RESOURCE_EXCEPTIONS: readonly WildcardResourceException[] 
   },
   {
     action: "ec2:DescribeSubnets",
-    reason: "EC2 Describe* calls cannot be scoped to resources (a QuickSight VPC connection needs it)",
+    reason:
+      "EC2 Describe* calls cannot be scoped to resources (a QuickSight VPC connection and a SageMaker notebook need it)",
   },
   {
     action: "ec2:DescribeSecurityGroups",
-    reason: "EC2 Describe* calls cannot be scoped to resources (a QuickSight VPC connection needs it)",
+    reason:
+      "EC2 Describe* calls cannot be scoped to resources (a QuickSight VPC connection and a SageMaker notebook need it)",
+  },
+  {
+    action: "ec2:DescribeVpcs",
+    reason:
+      "EC2 Describe* calls cannot be scoped to resources (SageMaker places a notebook's interface with it)",
+  },
+  {
+    action: "ec2:DescribeDhcpOptions",
+    reason:
+      "EC2 Describe* calls cannot be scoped to resources (SageMaker places a notebook's interface with it)",
+  },
+  {
+    action: "ec2:DeleteNetworkInterfacePermission",
+    reason:
+      "the Service Authorization Reference lists no resource type for it; SageMaker removes its interface permission on stop",
   },
   {
     action: "sts:GetCallerIdentity",

@@ -135,3 +135,34 @@ describe("features.lakeFormation", () => {
     expect(grants.filter((g) => !g?.startsWith("location-"))).toEqual([]);
   });
 });
+
+describe("features.sagemaker", () => {
+  it("is on in sandbox by default: a notebook the scientist may open, in a private subnet, with its endpoints", async () => {
+    const json = await stackWith("sandbox", {});
+
+    expect(resourceAt(json, "aws_sagemaker_notebook_instance", "/notebook/instance")).toMatchObject({
+      name: "event-lake-sandbox-scientists",
+      direct_internet_access: "Disabled",
+      root_access: "Disabled",
+      instance_type: "ml.t3.medium",
+      subnet_id: "${aws_subnet.network_private-0.id}",
+    });
+    expect(count(json, "aws_sagemaker_notebook_instance_lifecycle_configuration")).toBe(1);
+    const scientist = JSON.stringify(
+      json.data?.["aws_iam_policy_document"]?.["personas_policy-scientist_document"],
+    );
+    expect(scientist).toContain("sagemaker:CreatePresignedNotebookInstanceUrl");
+    expect(scientist).toContain("${aws_sagemaker_notebook_instance.notebook_instance.arn}");
+  });
+
+  it("is off in test by default", async () => {
+    expect(count(await stackWith("test", {}), "aws_sagemaker_notebook_instance")).toBe(0);
+  });
+
+  it("has no lifecycle configuration in local, where moto hangs creating one", async () => {
+    const json = await stackWith("local", { sagemaker: "true" });
+
+    expect(count(json, "aws_sagemaker_notebook_instance")).toBe(1);
+    expect(count(json, "aws_sagemaker_notebook_instance_lifecycle_configuration")).toBe(0);
+  });
+});

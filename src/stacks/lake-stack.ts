@@ -70,7 +70,11 @@ export class LakeStack extends TerraformStack {
     this.processing = buildProcessing(this, parts);
     this.analytics = buildAnalytics(this, { ...parts, processing: this.processing });
     this.governance = buildGovernance(this, { ...parts, analytics: this.analytics, lake });
-    this.warehouse = buildWarehouse(this, { ...parts, analytics: this.analytics });
+    this.warehouse = buildWarehouse(this, {
+      ...parts,
+      analytics: this.analytics,
+      governance: this.governance,
+    });
 
     this.outputs();
     if (compat.isLocal) Aspects.of(this).add(new LocalDriftAspect());

@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { Network } from "../../modules/network/index.js";
+import { NOTEBOOK_INTERFACE_ENDPOINTS } from "../../modules/notebook/index.js";
 import type { FunctionVpc } from "../../modules/traced-function/index.js";
 import { NAME_LIMITS, physicalName } from "../naming.js";
 import type { LakeParts } from "./context.js";
@@ -14,11 +15,8 @@ export const LAMBDA_ENDPOINTS = ["glue", "secretsmanager", "sns", "states"] as c
 /** Redshift with enhanced VPC routing: Spectrum reaches the Glue catalog through the VPC (S3 through the gateway). */
 export const WAREHOUSE_ENDPOINTS = ["glue"] as const;
 
-/**
- * Interface endpoints a SageMaker notebook without internet access needs for the SDK (API and runtime). Browsers
- * reach Jupyter through the console's presigned URL, outside the VPC, so no `aws.sagemaker.<region>.notebook`.
- */
-export const SAGEMAKER_ENDPOINTS = ["sagemaker.api", "sagemaker.runtime"] as const;
+/** The data scientists' notebook: Athena, Glue and its logs, plus the SageMaker API its idle stop calls. */
+export const SAGEMAKER_ENDPOINTS = ["athena", "glue", "logs", ...NOTEBOOK_INTERFACE_ENDPOINTS] as const;
 
 /**
  * The lake's VPC (private subnets, gateway and interface endpoints, flow logs), built before the Lambdas so that

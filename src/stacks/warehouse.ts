@@ -1,11 +1,14 @@
 import { Fn, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { Network } from "../../modules/network/index.js";
+import { SagemakerNotebook } from "../../modules/notebook/index.js";
+import { PERSONAS_DEFAULTS } from "../../modules/personas/index.js";
 import { QuicksightSources } from "../../modules/quicksight/index.js";
 import { Warehouse } from "../../modules/warehouse/index.js";
 import { NAME_LIMITS, physicalName } from "../naming.js";
 import type { LakeAnalytics } from "./analytics.js";
 import type { LakeParts } from "./context.js";
+import type { LakeGovernance } from "./governance.js";
 
 /** Analysis beyond Athena (issue #6): Redshift with Spectrum, QuickSight and SageMaker, in the lake's VPC. */
 export interface LakeWarehouse {
@@ -14,11 +17,13 @@ export interface LakeWarehouse {
   readonly redshift?: Warehouse;
   /** QuickSight data sources (features.quicksightAthena, quicksightRedshift); undefined when both are off or in local. */
   readonly quicksight?: QuicksightSources;
+  /** The data scientists' notebook (features.sagemaker); undefined when off. */
+  readonly notebook?: SagemakerNotebook;
 }
 
 export function buildWarehouse(
   scope: Construct,
-  parts: LakeParts & { analytics: LakeAnalytics },
+  parts: LakeParts & { analytics: LakeAnalytics; governance: LakeGovernance },
 ): LakeWarehouse {
   const { context, env, compat, zones, analytics } = parts;
   const features = env.features;
@@ -59,6 +64,28 @@ export function buildWarehouse(
       })
     : undefined;
 
+  // SageMaker for the data scientists: reads curated, writes their sandbox prefix, queries as an analyst does.
+  const notebook = features.sagemaker
+    ? new SagemakerNotebook(scope, "notebook", {
+        context,
+        names: {
+          instance: physicalName(env.prefix, ["scientists"], 63),
+          role: physicalName(env.prefix, ["notebook"], NAME_LIMITS.iamRole),
+        },
+        network,
+        curated: zones.curated,
+        catalog: analytics.catalog,
+        workgroup: analytics.analysts,
+        sandboxPrefix: PERSONAS_DEFAULTS.scientistPrefix,
+        ...(compat.sagemakerLifecycleConfig ? {} : { idleStopMinutes: 0 }),
+      })
+    : undefined;
+  if (notebook) {
+    const scientist = parts.governance.personas.policies.scientist;
+    notebook.grantUse(scientist);
+    new TerraformOutput(scope, "notebook_instance_name", { value: notebook.instance.name });
+  }
+
   new TerraformOutput(scope, "vpc_id", { value: network.vpc.id });
   new TerraformOutput(scope, "vpc_private_subnet_ids", { value: Fn.join(",", network.privateSubnetIds) });
   new TerraformOutput(scope, "lambda_security_group_id", { value: network.lambdaSecurityGroup.id });
@@ -77,5 +104,5 @@ export function buildWarehouse(
     new TerraformOutput(scope, "quicksight_redshift_data_source_arn", {
       value: quicksight.redshift.dataSource.arn,
     });
-  return { network, redshift, quicksight };
+  return { network, redshift, quicksight, notebook };
 }
