@@ -370,6 +370,23 @@ describe("convertFile, coercion and quarantine", () => {
     ]);
   });
 
+  it("reads an empty field, quoted or not, as a missing value", async () => {
+    // prepare
+    const path = write("empty-fields.csv", 'id,big,ratio,label\n1,"",,""\n2,,"",x\n');
+
+    // act
+    const result = await convert(path, ALL_TYPES);
+
+    // assess
+    expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([2, 1, 1]);
+    expect(quarantined(result).map(({ line, column, reason }) => ({ line, column, reason }))).toEqual([
+      { line: 2, column: "label", reason: "label: missing value (the column is not nullable)" },
+    ]);
+    expect((await allRows(result)).map((r) => [r["id"], r["big"], r["ratio"], r["label"]])).toEqual([
+      [2, null, null, "x"],
+    ]);
+  });
+
   it("writes nothing but counts for a file whose rows are all bad", async () => {
     // prepare
     const path = write("all-bad.csv", "id,label\nx,a\ny,b\n");

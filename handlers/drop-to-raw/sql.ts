@@ -61,7 +61,10 @@ export function readPrepared(source: StagingSource, rejectsTable?: string): stri
     "auto_detect = false",
     `columns = {${columns}}`,
     `delim = ${sqlString(source.separator)}`,
-    source.layout === "csv" ? `quote = '"', escape = '"'` : `quote = '', escape = ''`,
+    // allow_quoted_nulls: a quoted empty field ("") is NULL like an unquoted one (stagingSql relies on it).
+    source.layout === "csv"
+      ? `quote = '"', escape = '"', allow_quoted_nulls = true`
+      : `quote = '', escape = ''`,
     `new_line = '\\n'`,
     "null_padding = false",
     "strict_mode = true",
@@ -131,9 +134,10 @@ export function stagingSql(source: StagingSource, rejectsTable?: string): string
   const prefix = `TRY_CAST(__line AS BIGINT) AS __line, TRY_CAST(__off AS BIGINT) AS __off, TRY_CAST(__len AS BIGINT) AS __len`;
   let raw: string;
   if (source.layout === "csv") {
+    // The reader already gives NULL for an empty field, quoted or not (allow_quoted_nulls): no NULLIF needed.
     const values = source.schema.map((column) => {
       const field = source.csv?.fieldOf.get(column.name);
-      return `${field === undefined ? "NULL::VARCHAR" : `NULLIF(f${field}, '')`} AS ${rawName(column)}`;
+      return `${field === undefined ? "NULL::VARCHAR" : `f${field}`} AS ${rawName(column)}`;
     });
     raw = `SELECT ${prefix}, NULL::VARCHAR AS __invalid, ${values.join(", ")} FROM ${readPrepared(source, rejectsTable)}`;
   } else {
@@ -168,10 +172,15 @@ export interface ParquetTarget {
   readonly sourceKey: string;
 }
 
-/** COPY of the good rows: the declared columns typed, plus `_source_key` and `_source_line`. */
+/**
+ * COPY of the good rows: the declared columns typed, plus `_source_key` and `_source_line`. `_source_key` is a
+ * one-value ENUM: Parquet gets the same UTF8 strings (dictionary-encoded), but the partitioned write moves a byte per
+ * row instead of copying and hashing the key's text.
+ */
 export function copyGoodRowsSql(source: StagingSource, rejectsTable: string, target: ParquetTarget): string {
   const columns = source.schema.map((c) => `${typedName(c)} AS ${sqlIdentifier(c.name)}`);
-  const select = `SELECT ${columns.join(", ")}, ${sqlString(target.sourceKey)} AS _source_key, __line AS _source_line FROM (${stagingSql(source, rejectsTable)}) WHERE __bad IS NULL`;
+  const key = sqlString(target.sourceKey);
+  const select = `SELECT ${columns.join(", ")}, ${key}::ENUM(${key}) AS _source_key, __line AS _source_line FROM (${stagingSql(source, rejectsTable)}) WHERE __bad IS NULL`;
   const options = ["FORMAT parquet", `COMPRESSION ${target.compression}`, "RETURN_FILES true"];
   if (target.partitionKeys.length > 0)
     options.push(
