@@ -7,6 +7,7 @@ import { openEngine } from "./duckdb.js";
 import {
   DEFAULT_MAX_RECORD_BYTES,
   type PreparedInput,
+  PreparedRecords,
   prepareInput,
   UnreadableFileError,
 } from "./prepare.js";
@@ -222,8 +223,8 @@ async function listParquet(dir: string): Promise<ParquetFile[]> {
 }
 
 /**
- * Turns DuckDB's `{line, column, reason, off, len}` lines into quarantine lines, reading each row's exact text back
- * from the prepared file (the rejects are sorted by line, so the reads move forward through it).
+ * Turns DuckDB's `{line, column, reason}` lines into quarantine lines, reading each row's exact text back from the
+ * prepared file (the rejects are sorted by line, so the walk through it only moves forward).
  */
 async function writeQuarantine(
   rejectsPath: string,
@@ -231,7 +232,7 @@ async function writeQuarantine(
   source: { readonly bucket: string; readonly key: string },
   outPath: string,
 ): Promise<number> {
-  const input = await open(prepared.path, "r");
+  const records = await PreparedRecords.open(prepared.path, prepared.separator);
   const output = await open(outPath, "w");
   let written = 0;
   let buffer = "";
@@ -242,26 +243,21 @@ async function writeQuarantine(
     });
     for await (const text of lines) {
       if (text === "") continue;
-      const reject = JSON.parse(text) as {
-        line: number | null;
-        column: string | null;
-        reason: string;
-        off: number | null;
-        len: number | null;
-      };
-      if (reject.line === null || reject.off === null || reject.len === null)
+      const reject = JSON.parse(text) as { line: number | null; column: string | null; reason: string };
+      if (reject.line === null)
         throw new UnreadableFileError(`a rejected record has no line number (${reject.reason})`);
-      const s = prepared.separator;
-      const start = reject.off + `${reject.line}${s}${reject.off}${s}${reject.len}${s}`.length;
-      const bytes = Buffer.allocUnsafe(reject.len);
-      const { bytesRead } = await input.read(bytes, 0, reject.len, start);
+      const row = await records.text(reject.line);
+      if (row === undefined)
+        throw new UnreadableFileError(
+          `a rejected record's line ${reject.line} is no record (${reject.reason})`,
+        );
       const line: QuarantineLine = {
         source_bucket: source.bucket,
         source_key: source.key,
         line: reject.line,
         column: reject.column,
         reason: reject.reason,
-        row: bytes.toString("utf8", 0, bytesRead),
+        row,
       };
       buffer += `${JSON.stringify(line)}\n`;
       written++;
@@ -272,7 +268,7 @@ async function writeQuarantine(
     }
     if (buffer.length > 0) await output.write(buffer);
   } finally {
-    await input.close();
+    await records.close();
     await output.close();
   }
   return written;

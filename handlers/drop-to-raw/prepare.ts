@@ -7,14 +7,15 @@ import type { PipelineFormat } from "../../src/pipelines/types.js";
  * The streaming first pass over a dropped file. It decompresses, checks that the file is text in the declared
  * format, and writes every record to a local file as one line behind a numbering prefix
  *
- *     <line><sep><offset><sep><length><sep><record>\n
+ *     <line><sep><length><sep><record>\n
  *
- * so that DuckDB, which has no notion of source line numbers, reads them as ordinary columns. `<offset>` is where the
- * prefix starts in the prepared file and `<length>` the record's byte length: together they give back the exact
- * original text of any row that ends up in quarantine. Memory is bounded by one input chunk plus the longest record.
+ * so that DuckDB, which has no notion of source line numbers, reads them as ordinary columns. `<length>` is the
+ * record's byte length: with it {@link PreparedRecords} walks the file record by record (a line break inside a quoted
+ * field cannot mislead it) and gives back the exact original text of any row that ends up in quarantine. The prefix
+ * is kept short because DuckDB parses it on every row. Memory is bounded by one input chunk plus the longest record.
  *
  * - csv: records are RFC 4180 records (a quoted field may span lines; `<line>` is where the record starts);
- *   `<sep>` is the declared delimiter, so the prefix is three more CSV fields. The header, when declared, is parsed
+ *   `<sep>` is the declared delimiter, so the prefix is two more CSV fields. The header, when declared, is parsed
  *   here and not written.
  * - ndjson: one record per non-blank line; `<sep>` is U+001F, which valid JSON text cannot contain raw.
  * - json: the top-level array is split into its elements (`<line>` is the 1-based element index); line breaks
@@ -338,17 +339,14 @@ class Writer {
   }
 
   /**
-   * Appends `<line><sep><offset><sep><length><sep><record>\n`. The hot loop of the whole pre-pass: digits two at a
-   * time; the record moved inside the arena when it comes from the staged chunk (it does, unless it spanned chunks).
+   * Appends `<line><sep><length><sep><record>\n`. The hot loop of the whole pre-pass: digits two at a time; the
+   * record moved inside the arena when it comes from the staged chunk (it does, unless it spanned chunks).
    */
   record(line: number, separator: number, source: Buffer, start: number, end: number): void {
     const length = end - start;
     this.reserve(length + 64);
-    const offset = this.flushed + this.used - this.outStart;
     const buffer = this.arena;
     let at = writeDigits(buffer, this.used, line);
-    buffer[at++] = separator;
-    at = writeDigits(buffer, at, offset);
     buffer[at++] = separator;
     at = writeDigits(buffer, at, length);
     buffer[at++] = separator;
@@ -760,4 +758,91 @@ class JsonArrayScanner implements Scanner {
 
 function isJsonSpace(b: number): boolean {
   return b === 32 || b === LF || b === CR || b === 9;
+}
+
+/**
+ * Reads records of a prepared file back by line: it walks the file forward from record to record with each prefix's
+ * `<length>`, through a 1 MiB window, so it never mistakes a line break inside a record for a record's end. Lines
+ * must be asked for in non-decreasing order (the quarantine is sorted by line); memory is the window plus the
+ * longest record asked for.
+ */
+export class PreparedRecords {
+  private window = Buffer.allocUnsafe(1 << 20);
+  /** File offset of `window[0]`, and how many bytes of the window are valid. */
+  private windowStart = 0;
+  private windowLength = 0;
+  /** File offset of the record the walk stands on. */
+  private position = 0;
+
+  private constructor(
+    private readonly file: FileHandle,
+    private readonly size: number,
+    private readonly separator: number,
+  ) {}
+
+  static async open(path: string, separator: string): Promise<PreparedRecords> {
+    const file = await open(path, "r");
+    try {
+      return new PreparedRecords(file, (await file.stat()).size, separator.charCodeAt(0));
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+  }
+
+  /** The exact text of the record numbered `line`, or undefined when no record has that line. */
+  async text(line: number): Promise<string | undefined> {
+    while (this.position < this.size) {
+      const prefix = await this.prefixAt(this.position);
+      if (prefix.line > line) return undefined;
+      if (prefix.line === line) {
+        const start = this.position + prefix.length;
+        await this.load(start, prefix.recordLength);
+        const at = start - this.windowStart;
+        return this.window.toString("utf8", at, at + prefix.recordLength);
+      }
+      this.position += prefix.length + prefix.recordLength + 1;
+    }
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.file.close();
+  }
+
+  /** Parses `<line><sep><length><sep>` at `offset`. */
+  private async prefixAt(offset: number): Promise<{ line: number; recordLength: number; length: number }> {
+    await this.load(offset, Math.min(40, this.size - offset));
+    let at = offset - this.windowStart;
+    const number = (): number => {
+      let value = 0;
+      const first = at;
+      for (let b = this.window[at] as number; b >= 48 && b <= 57; b = this.window[++at] as number)
+        value = value * 10 + (b - 48);
+      if (at === first || at >= this.windowLength || this.window[at] !== this.separator)
+        throw new Error(`prepared file: no record prefix at offset ${offset}`);
+      at++;
+      return value;
+    };
+    const line = number();
+    const recordLength = number();
+    return { line, recordLength, length: at - (offset - this.windowStart) };
+  }
+
+  /** Makes `[offset, offset + length)` of the file readable in the window. */
+  private async load(offset: number, length: number): Promise<void> {
+    if (offset >= this.windowStart && offset + length <= this.windowStart + this.windowLength) return;
+    if (length > this.window.length) this.window = Buffer.allocUnsafe(length);
+    const wanted = Math.min(this.window.length, this.size - offset);
+    let read = 0;
+    while (read < wanted) {
+      const { bytesRead } = await this.file.read(this.window, read, wanted - read, offset + read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    this.windowStart = offset;
+    this.windowLength = read;
+    if (read < length)
+      throw new Error(`prepared file: ${length} bytes wanted at offset ${offset}, ${read} there`);
+  }
 }

@@ -49,13 +49,16 @@ export const sqlIdentifier = (name: string): string => `"${name.replaceAll('"', 
 /** A regular-expression atom (RE2) matching exactly `char`. */
 const regexChar = (char: string): string => `\\x{${char.charCodeAt(0).toString(16)}}`;
 
+/** The fields of a prepared record's prefix (see prepare.ts); `__len` is only for reading the record back. */
+const PREFIX_COLUMNS = ["__line", "__len"] as const;
+
 /** `read_csv(...)` over the prepared file, every column VARCHAR; structurally broken records go to `rejectsTable`. */
 export function readPrepared(source: StagingSource, rejectsTable?: string): string {
   const fields =
     source.layout === "csv"
       ? Array.from({ length: source.csv?.fieldCount ?? source.schema.length }, (_, i) => `f${i}`)
       : ["__text"];
-  const columns = ["__line", "__off", "__len", ...fields].map((f) => `${sqlString(f)}: 'VARCHAR'`).join(", ");
+  const columns = [...PREFIX_COLUMNS, ...fields].map((f) => `${sqlString(f)}: 'VARCHAR'`).join(", ");
   const options = [
     "header = false",
     "auto_detect = false",
@@ -127,11 +130,11 @@ export function reasonExpression(column: Column): string {
 }
 
 /**
- * Every record of the prepared file with `__line`, `__off`, `__len`, `__invalid` (a row-level problem), the raw
- * `v_<column>`, the typed `t_<column>`, and `__bad`.
+ * Every record of the prepared file with `__line`, `__invalid` (a row-level problem), the raw `v_<column>`, the
+ * typed `t_<column>`, and `__bad`.
  */
 export function stagingSql(source: StagingSource, rejectsTable?: string): string {
-  const prefix = `TRY_CAST(__line AS BIGINT) AS __line, TRY_CAST(__off AS BIGINT) AS __off, TRY_CAST(__len AS BIGINT) AS __len`;
+  const prefix = "TRY_CAST(__line AS BIGINT) AS __line";
   let raw: string;
   if (source.layout === "csv") {
     // The reader already gives NULL for an empty field, quoted or not (allow_quoted_nulls): no NULLIF needed.
@@ -148,7 +151,7 @@ export function stagingSql(source: StagingSource, rejectsTable?: string): string
     END AS __invalid FROM ${readPrepared(source, rejectsTable)}`;
     const extracted = `SELECT *, CASE WHEN __invalid IS NULL THEN json_extract_string(__text, [${paths}]) END AS __values FROM (${checked})`;
     const values = source.schema.map((column, i) => `NULLIF(__values[${i + 1}], '') AS ${rawName(column)}`);
-    raw = `SELECT __line, __off, __len, __invalid, ${values.join(", ")} FROM (${extracted})`;
+    raw = `SELECT __line, __invalid, ${values.join(", ")} FROM (${extracted})`;
   }
   const typed = source.schema.map((c) => `${typedExpression(c.type, rawName(c))} AS ${typedName(c)}`);
   const checks = source.schema
@@ -191,14 +194,14 @@ export function copyGoodRowsSql(source: StagingSource, rejectsTable: string, tar
 }
 
 /**
- * Rows DuckDB's reader rejected (wrong field count, bad quoting, invalid UTF-8, too long), one per record, with
- * line/offset/length taken back from the record's prefix in `csv_line`.
+ * Rows DuckDB's reader rejected (wrong field count, bad quoting, invalid UTF-8, too long), one per record, with the
+ * line taken back from the record's prefix in `csv_line`.
  */
 export function structuralRejectsSql(source: StagingSource, rejectsTable: string): string {
   const sep = regexChar(source.separator);
-  const prefix = `regexp_extract(csv_line, '^([0-9]+)${sep}([0-9]+)${sep}([0-9]+)${sep}', ['line', 'off', 'len'])`;
+  const line = `regexp_extract(csv_line, '^([0-9]+)${sep}[0-9]+${sep}', 1)`;
   const counts = `regexp_extract(error_message, 'Expected Number of Columns: ([0-9]+) Found: ([0-9]+)', ['expected', 'found'])`;
-  const fields = (n: string) => `(TRY_CAST(${n} AS INTEGER) - 3)`;
+  const fields = (n: string) => `(TRY_CAST(${n} AS INTEGER) - ${PREFIX_COLUMNS.length})`;
   const tooMany =
     source.layout === "csv"
       ? `'row: ' || ${fields("c.found")} || ' fields, expected ' || ${fields("c.expected")}`
@@ -212,10 +215,9 @@ export function structuralRejectsSql(source: StagingSource, rejectsTable: string
       WHEN 'LINE SIZE OVER MAXIMUM' THEN 'row: longer than ${source.maxLineBytes} bytes'
       ELSE 'row: ' || lower(error_type) || ': ' || error_message
     END`;
-  return `SELECT TRY_CAST(p.line AS BIGINT) AS line, NULL::VARCHAR AS "column", ${reason} AS reason,
-      TRY_CAST(p.off AS BIGINT) AS off, TRY_CAST(p.len AS BIGINT) AS len
-    FROM (SELECT *, ${prefix} AS p, ${counts} AS c FROM ${sqlIdentifier(rejectsTable)})
-    QUALIFY row_number() OVER (PARTITION BY p.line ORDER BY byte_position, column_idx) = 1`;
+  return `SELECT TRY_CAST(p_line AS BIGINT) AS line, NULL::VARCHAR AS "column", ${reason} AS reason
+    FROM (SELECT *, ${line} AS p_line, ${counts} AS c FROM ${sqlIdentifier(rejectsTable)})
+    QUALIFY row_number() OVER (PARTITION BY p_line ORDER BY byte_position, column_idx) = 1`;
 }
 
 /** Rows the good-row COPY left out because a value did not convert or was missing. */
@@ -223,12 +225,11 @@ export function badRowsSql(source: StagingSource): string {
   const columnNames = source.schema.map((c, i) => `WHEN ${i + 1} THEN ${sqlString(c.name)}`);
   const reasons = source.schema.map((c, i) => `WHEN ${i + 1} THEN ${reasonExpression(c)}`);
   return `SELECT __line AS line, CASE __bad ${columnNames.join(" ")} END AS "column",
-      CASE __bad WHEN 0 THEN coalesce(__invalid, 'row: the record does not start with its line number') ${reasons.join(" ")} END AS reason,
-      __off AS off, __len AS len
+      CASE __bad WHEN 0 THEN coalesce(__invalid, 'row: the record does not start with its line number') ${reasons.join(" ")} END AS reason
     FROM (${stagingSql(source)}) WHERE __bad IS NOT NULL`;
 }
 
-/** Writes the quarantined rows, sorted by line, as NDJSON `{line, column, reason, off, len}`. */
+/** Writes the quarantined rows, sorted by line, as NDJSON `{line, column, reason}`. */
 export function copyRejectsSql(parts: readonly string[], path: string): string {
   return `COPY (SELECT * FROM (${parts.join(" UNION ALL ")}) ORDER BY line) TO ${sqlString(path)} (FORMAT json)`;
 }
