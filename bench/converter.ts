@@ -4,13 +4,15 @@
  *   node --import tsx bench/converter.ts [--rows 1000000,4000000] [--runs 3] [--threads N] [--memory-mb 192]
  *
  * Generates an 8-column CSV (ints, doubles, strings, timestamps) per size in a temp dir, then for each run starts one
- * child process for the converter (`convertFile`: number records, DuckDB cast/validate, zstd Parquet partitioned by
- * country, quarantine) and one for the baseline `COPY (FROM read_csv('f.csv')) TO 'f.parquet'`, each reporting its
- * wall time and peak RSS (`process.resourceUsage().maxRSS`). Prints the medians and writes bench/out/converter.json.
+ * child process for the converter (`convertFile`: number records, DuckDB cast/validate, Parquet partitioned by country
+ * with the handler's default snappy, quarantine) and one for the baseline `COPY (FROM read_csv('f.csv')) TO
+ * 'f.parquet'`, each reporting its wall time and peak RSS (`process.resourceUsage().maxRSS`). Prints every run and the
+ * medians, and writes bench/out/converter.json with each run's figures and the load average around each size (the
+ * machine is shared: compare a run's ratio with the baseline measured beside it).
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -190,15 +192,17 @@ async function main(): Promise<void> {
       const csvBytes = statSync(file).size;
       const converter: ChildReport[] = [];
       const baseline: ChildReport[] = [];
+      const loadBefore = loadavg();
       for (let i = 0; i < runs; i++) {
         baseline.push(await runChild("duckdb", file, threads, memoryMb));
         converter.push(await runChild("converter", file, threads, memoryMb));
         const c = converter.at(-1) as ChildReport;
         const b = baseline.at(-1) as ChildReport;
         process.stderr.write(
-          `  ${rows} rows, run ${i + 1}/${runs}: converter ${c.millis.toFixed(0)} ms (prepare ${c.phases?.prepare.toFixed(0)}, duckdb ${c.phases?.convert.toFixed(0)}) ${c.maxRssMb.toFixed(0)} MB, duckdb ${b.millis.toFixed(0)} ms ${b.maxRssMb.toFixed(0)} MB\n`,
+          `  ${rows} rows, run ${i + 1}/${runs}: converter ${c.millis.toFixed(0)} ms (prepare ${c.phases?.prepare.toFixed(0)}, duckdb ${c.phases?.convert.toFixed(0)}) ${c.maxRssMb.toFixed(0)} MB, duckdb ${b.millis.toFixed(0)} ms ${b.maxRssMb.toFixed(0)} MB, ratio ${(b.millis / c.millis).toFixed(2)}, load ${loadavg()[0]?.toFixed(2)}\n`,
         );
       }
+      const loadAfter = loadavg();
       if (converter.some((c) => c.rows !== rows)) throw new Error(`converter wrote a wrong number of rows`);
       const cMillis = median(converter.map((c) => c.millis));
       const bMillis = median(baseline.map((b) => b.millis));
@@ -219,6 +223,16 @@ async function main(): Promise<void> {
           parquetMb: (baseline[0]?.outputBytes ?? 0) / 2 ** 20,
         },
         throughputRatio: bMillis / cMillis,
+        /** 1, 5 and 15-minute load averages before the first and after the last run of this size. */
+        loadAverage: { before: loadBefore, after: loadAfter },
+        perRun: converter.map((c, i) => ({
+          converterMillis: c.millis,
+          converterPhases: c.phases,
+          converterPeakRssMb: c.maxRssMb,
+          duckdbMillis: baseline[i]?.millis,
+          duckdbPeakRssMb: baseline[i]?.maxRssMb,
+          ratio: (baseline[i]?.millis ?? 0) / c.millis,
+        })),
       });
       rmSync(file, { force: true });
     }
