@@ -13,7 +13,7 @@ export function networkExample(scope: Construct): Network {
     // 10.20.0.0/16, private subnets in 2 AZs, S3 + DynamoDB gateway endpoints, the default interface endpoints,
     // no NAT gateway, flow logs kept 365 days.
   });
-  // A later change places functions with: vpcConfig: { subnetIds: network.privateSubnetIds,
-  //   securityGroupIds: [network.lambdaSecurityGroup.id] }
+  // Functions go in with TracedFunction's vpc prop:
+  //   vpc: { subnets: network.privateSubnets, securityGroups: [network.lambdaSecurityGroup] }
   return network;
 }

@@ -28,8 +28,8 @@ import { NETWORK_DEFAULTS as DEFAULTS, LOG_RETENTION_DAYS, type NetworkProps } f
  * asks for one, gateway endpoints for S3 and DynamoDB on every private route table, interface endpoints for the
  * services private workloads call (reachable on 443 from inside the VPC only), the default security group emptied,
  * VPC flow logs of all traffic to a KMS-encrypted log group with a retention, and a security group for Lambda
- * functions (egress 443 to the VPC and the gateway endpoints only). Functions are placed in it by a later change:
- * this construct only exposes `privateSubnetIds` and `lambdaSecurityGroup`.
+ * functions (egress 443 to the VPC and the gateway endpoints only). Callers place functions in `privateSubnets` behind
+ * `lambdaSecurityGroup` (TracedFunction's `vpc` prop).
  */
 export class Network extends Construct {
   readonly vpc: Vpc;

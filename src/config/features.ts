@@ -18,11 +18,15 @@ export const FEATURE_DEFAULTS: FeatureConfig = {
   lakeFormation: false,
 };
 
-/** Per-environment differences from FEATURE_DEFAULTS. */
+/**
+ * Per-environment differences from FEATURE_DEFAULTS. Local turns on everything moto 5.2.1 can apply (it costs
+ * nothing there), so `make local` and the lake tests prove each of them applies; what moto cannot do (Redshift,
+ * QuickSight) src/local/compat.ts leaves out whatever the setting says.
+ */
 export const ENVIRONMENT_FEATURE_DEFAULTS: Readonly<Record<EnvironmentName, Partial<FeatureConfig>>> = {
   test: {},
   sandbox: { sagemaker: true },
-  local: {},
+  local: { natGateway: true, lambdasInVpc: true, sagemaker: true, lakeFormation: true },
 };
 
 export function featureDefaults(name: EnvironmentName): FeatureConfig {

@@ -226,7 +226,7 @@ describe("parseConfig: features", () => {
   const parse = (raw: unknown, env: Record<string, string> = {}) =>
     parseConfig(raw, { env, source: "test.json" }).environments;
 
-  it("defaults every feature, with SageMaker on in sandbox only", () => {
+  it("defaults every feature: SageMaker on in sandbox, everything moto can apply on in local", () => {
     const environments = parse(committed());
 
     expect(environments.test.features).toEqual({
@@ -242,7 +242,13 @@ describe("parseConfig: features", () => {
       lakeFormation: false,
     });
     expect(environments.sandbox.features).toEqual({ ...environments.test.features, sagemaker: true });
-    expect(environments.local.features).toEqual(environments.test.features);
+    expect(environments.local.features).toEqual({
+      ...environments.test.features,
+      natGateway: true,
+      lambdasInVpc: true,
+      sagemaker: true,
+      lakeFormation: true,
+    });
   });
 
   it("reads the features block and lets EVENT_LAKE_<ENV>_FEATURES_<FIELD> override it", () => {

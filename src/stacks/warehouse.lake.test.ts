@@ -92,7 +92,7 @@ describe("warehouse in the applied local stack", () => {
       expect(JSON.stringify(s["Condition"])).toContain(`"aws:SourceArn":"${output("audit_trail_arn")}"`);
   });
 
-  it("has the VPC with its private subnets, endpoints and flow log", async () => {
+  it("has the VPC with its private subnets, endpoints, flow log and NAT gateway", async () => {
     const ec2 = (params: Record<string, string>) => query("ec2", { Version: "2016-11-15", ...params });
     const vpc = output("vpc_id");
     const subnets = await ec2({
@@ -100,9 +100,13 @@ describe("warehouse in the applied local stack", () => {
       "Filter.1.Name": "vpc-id",
       "Filter.1.Value.1": vpc,
     });
-    const ids = [...subnets.matchAll(/<subnetId>([^<]+)</g)].map((m) => m[1]).sort();
-    expect(ids).toEqual(output("vpc_private_subnet_ids").split(",").sort());
+    // Two private subnets, plus two public ones for the NAT gateway (local has features.natGateway on).
+    const ids = [...subnets.matchAll(/<subnetId>([^<]+)</g)].map((m) => m[1]);
+    expect(ids).toHaveLength(4);
+    expect(ids).toEqual(expect.arrayContaining(output("vpc_private_subnet_ids").split(",")));
     expect([...subnets.matchAll(/<mapPublicIpOnLaunch>([^<]+)</g)].map((m) => m[1])).toEqual([
+      "false",
+      "false",
       "false",
       "false",
     ]);
@@ -111,21 +115,12 @@ describe("warehouse in the applied local stack", () => {
       "Filter.1.Name": "vpc-id",
       "Filter.1.Value.1": vpc,
     });
-    const services = [...endpoints.matchAll(/<serviceName>[^<]*\.([a-z0-9-]+)</g)].map((m) => m[1]).sort();
+    const services = [...endpoints.matchAll(/<serviceName>com\.amazonaws\.[a-z0-9-]+\.([a-z0-9.-]+)</g)]
+      .map((m) => m[1])
+      .sort();
+    // The gateways, plus what the local features call: the Lambdas in the VPC and the notebook (no Redshift here).
     expect(services).toEqual(
-      [
-        "athena",
-        "dynamodb",
-        "glue",
-        "kms",
-        "logs",
-        "redshift-data",
-        "s3",
-        "secretsmanager",
-        "sns",
-        "sqs",
-        "sts",
-      ].sort(),
+      ["athena", "dynamodb", "glue", "logs", "s3", "sagemaker.api", "secretsmanager", "sns", "states"].sort(),
     );
     const flowLogs = await ec2({
       Action: "DescribeFlowLogs",
@@ -144,7 +139,12 @@ describe("warehouse in the applied local stack", () => {
       "Filter.1.Name": "vpc-id",
       "Filter.1.Value.1": vpc,
     });
-    expect(gateways).not.toContain("<natGatewayId>");
+    // Local has features.natGateway on: one NAT gateway, in a public subnet, not a private one.
+    expect([...gateways.matchAll(/<natGatewayId>/g)]).toHaveLength(1);
+    expect(gateways).toContain("<state>available</state>");
+    const natSubnet = /<subnetId>([^<]+)</.exec(gateways)?.[1];
+    expect(ids).toContain(natSubnet);
+    expect(output("vpc_private_subnet_ids").split(",")).not.toContain(natSubnet);
   });
 
   it("plans no change to the warehouse's resources once applied (moto echoes them back as sent)", async () => {

@@ -133,7 +133,7 @@ describe("warehouse resources and outputs", () => {
 });
 
 describe("the network in every environment", () => {
-  it.each(["test", "sandbox", "local"] as const)(
+  it.each(["test", "sandbox"] as const)(
     "%s has private subnets in 2 AZs, no NAT or internet gateway, flow logs kept 365 days",
     (env) => {
       const json = stack(env);
@@ -150,6 +150,23 @@ describe("the network in every environment", () => {
       expect(groups[0]?.["retention_in_days"]).toBe(365);
     },
   );
+
+  it("local has the NAT gateway (features.natGateway), whose public subnets give no public IPs", () => {
+    const json = stack("local");
+    expect(Object.keys(json.resource["aws_nat_gateway"] ?? {})).toHaveLength(1);
+    expect(Object.keys(json.resource["aws_internet_gateway"] ?? {})).toHaveLength(1);
+    expect(
+      Object.entries(resourcesOf(json, "aws_subnet")).map(([path, s]) => [
+        path.split("/").pop(),
+        s["map_public_ip_on_launch"],
+      ]),
+    ).toEqual([
+      ["private-0", false],
+      ["private-1", false],
+      ["public-0", false],
+      ["public-1", false],
+    ]);
+  });
 
   it("keeps the VPC's and subnets' Terraform addresses", () => {
     const addresses = (type: string) => Object.keys(stack("test").resource[type] ?? {});

@@ -45,6 +45,8 @@ export function buildWarehouse(
           network,
           curated: zones.curated,
           catalog: analytics.catalog,
+          // The rule: the warehouse admits the VPC and, with QuickSight on, QuickSight's range for the region.
+          quicksightIngress: features.quicksightRedshift && compat.quicksight,
         })
       : undefined;
 
