@@ -82,6 +82,12 @@ describe("features.quicksightAthena / quicksightRedshift", () => {
     expect(JSON.stringify(json.data?.["aws_iam_policy_document"] ?? {})).toContain(
       "quicksight:DescribeDashboard",
     );
+    const ingress = resourceAt(json, "aws_security_group", "/redshift/security-group")["ingress"] as {
+      description: string;
+    }[];
+    expect(ingress.map((rule) => rule.description)).toContain(
+      "Redshift from the QuickSight address range of the region",
+    );
   });
 
   it("are left out of local, where moto's QuickSight data sources do not work", async () => {
