@@ -8,9 +8,26 @@ import { type SynthResult, synthApp } from "../testing/synth.js";
 
 // Real Terraform, real provider from the machine's mirror. A missing terraform or mirror fails here; it is never a skip.
 let synth: SynthResult;
+/** Every feature on: provisioned Redshift in test, Serverless in sandbox, QuickSight, SageMaker, Lake Formation. */
+let allFeatures: SynthResult;
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   synth = await synthApp();
+  const on = (name: string) =>
+    Object.fromEntries(
+      [
+        "NAT_GATEWAY",
+        "LAMBDAS_IN_VPC",
+        "QUICKSIGHT_ATHENA",
+        "QUICKSIGHT_REDSHIFT",
+        "SAGEMAKER",
+        "LAKE_FORMATION",
+      ].map((field) => [`EVENT_LAKE_${name}_FEATURES_${field}`, "true"]),
+    );
+  allFeatures = await synthApp({
+    environments: ["test", "sandbox"],
+    env: { ...on("TEST"), ...on("SANDBOX"), EVENT_LAKE_TEST_FEATURES_REDSHIFT: "provisioned" },
+  });
   const choice = chooseMirror(process.env);
   const rc = join(mkdtempSync(join(tmpdir(), "tfrc-")), "terraform.rc");
   writeFileSync(rc, renderCliConfig(choice));
@@ -26,10 +43,17 @@ beforeAll(async () => {
 });
 
 describe("terraform validate with the real provider", () => {
-  it.each(["test", "sandbox", "local", "bootstrap"])(
-    "%s is valid",
-    async (stack) => {
-      const cwd = join(synth.outdir, "stacks", stack);
+  it.each([
+    ["test", "defaults"],
+    ["sandbox", "defaults"],
+    ["local", "defaults"],
+    ["bootstrap", "defaults"],
+    ["test", "every feature on"],
+    ["sandbox", "every feature on"],
+  ])(
+    "%s is valid (%s)",
+    async (stack, features) => {
+      const cwd = join((features === "defaults" ? synth : allFeatures).outdir, "stacks", stack);
 
       await runTerraform(["init", "-backend=false", "-input=false", "-no-color"], {
         cwd,
