@@ -96,7 +96,13 @@ export function buildWarehouse(
       new TerraformOutput(scope, "redshift_workgroup_name", {
         value: redshift.serverless.workgroup.workgroupName,
       });
+    if (redshift.provisioned)
+      new TerraformOutput(scope, "redshift_cluster_identifier", {
+        value: redshift.provisioned.cluster.clusterIdentifier,
+      });
     new TerraformOutput(scope, "redshift_endpoint_host", { value: redshift.endpoint.host });
+    new TerraformOutput(scope, "redshift_database_name", { value: redshift.endpoint.database });
+    new TerraformOutput(scope, "redshift_admin_secret_arn", { value: redshift.adminSecretArn });
     new TerraformOutput(scope, "redshift_role_arn", { value: redshift.role.arn });
     new TerraformOutput(scope, "redshift_external_schema_sql", { value: redshift.externalSchemaSql() });
   }
