@@ -12,7 +12,8 @@ import type { PipelineFormat } from "../../src/pipelines/types.js";
  * so that DuckDB, which has no notion of source line numbers, reads them as ordinary columns. `<length>` is the
  * record's byte length: with it {@link PreparedRecords} walks the file record by record (a line break inside a quoted
  * field cannot mislead it) and gives back the exact original text of any row that ends up in quarantine. The prefix
- * is kept short because DuckDB parses it on every row. Memory is bounded by one input chunk plus the longest record.
+ * is kept short because DuckDB parses it on every row. Memory is bounded by a few input chunks (see {@link Writer})
+ * plus the longest record.
  *
  * - csv: records are RFC 4180 records (a quoted field may span lines; `<line>` is where the record starts);
  *   `<sep>` is the declared delimiter, so the prefix is two more CSV fields. The header, when declared, is parsed
