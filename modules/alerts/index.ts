@@ -1,1 +1,2 @@
 export { Alerts, type AlertsProps } from "./alerts.js";
+export { type QueueNotEmptyAlarmProps, queueNotEmptyAlarm } from "./queue-alarm.js";

@@ -325,6 +325,19 @@ describe("CrawlerChain events", () => {
     );
   });
 
+  it("alarms to the alerts topic as soon as its dead-letter queue holds a message", () => {
+    expect(one("resource", "aws_cloudwatch_metric_alarm", "chain_dlq-depth")).toMatchObject({
+      alarm_name: "lake-orchestrator-dlq-not-empty",
+      namespace: "AWS/SQS",
+      metric_name: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: "lake-orchestrator-dlq" },
+      threshold: 0,
+      comparison_operator: "GreaterThanThreshold",
+      evaluation_periods: 1,
+      alarm_actions: [expect.stringMatching(/^\$\{aws_sns_topic\..*\.arn\}$/)],
+    });
+  });
+
   it("buffers in an encrypted queue, 6x the orchestrator's timeout, dead letters after 5 receives, kept 14 days", () => {
     expect(one("resource", "aws_sqs_queue", "chain_queue")).toEqual({
       name: "lake-orchestrator",

@@ -8,6 +8,7 @@ import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine"
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Fn, Lazy } from "cdktf";
 import { Construct } from "constructs";
+import { queueNotEmptyAlarm } from "../alerts/index.js";
 import { CATALOG_ZONES, type CatalogZone } from "../glue-catalog/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { TracedFunction } from "../traced-function/index.js";
@@ -166,6 +167,11 @@ export class CrawlerChain extends Construct {
         maxReceiveCount: DEFAULTS.maxReceiveCount,
       }),
       policy: deliver("queue").json,
+    });
+    queueNotEmptyAlarm(this, "dlq-depth", {
+      queueName: `${props.names.queue}-dlq`,
+      description: `Crawler-state events the orchestrator could not handle (or EventBridge could not deliver) are waiting in ${props.names.queue}-dlq: inspect, fix, then redrive.`,
+      alerts: props.alerts,
     });
     // Only the queue: a rule that also targets a Lambda makes moto's PutEvents fail, and the queue buffers.
     new CloudwatchEventTarget(this, "target", {

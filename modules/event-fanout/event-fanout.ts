@@ -7,6 +7,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { queueNotEmptyAlarm } from "../alerts/index.js";
 import type { AwsContext, Grantee } from "../aws-context/index.js";
 import type { ZoneBucket } from "../zone-bucket/index.js";
 import { CONSUMER_DEFAULTS, type ConsumerProps, type EventFanoutProps } from "./event-fanout-props.js";
@@ -96,20 +97,10 @@ export class ConsumerQueue extends Construct {
     });
 
     // Expose: alarms a human acts on (docs/operations.md says how).
-    new CloudwatchMetricAlarm(this, "dlq-depth", {
-      alarmName: `${dlqName}-not-empty`,
-      alarmDescription: `Messages ${props.queueName} could not process are waiting in ${dlqName}: inspect, fix, then redrive.`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: dlqName },
-      statistic: "Maximum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [props.alerts.arn],
-      okActions: [props.alerts.arn],
+    queueNotEmptyAlarm(this, "dlq-depth", {
+      queueName: dlqName,
+      description: `Messages ${props.queueName} could not process are waiting in ${dlqName}: inspect, fix, then redrive.`,
+      alerts: props.alerts,
     });
     new CloudwatchMetricAlarm(this, "oldest-message-age", {
       alarmName: `${props.queueName}-falling-behind`,

@@ -172,3 +172,20 @@ describe("features.sagemaker", () => {
     expect(count(json, "aws_sagemaker_notebook_instance_lifecycle_configuration")).toBe(0);
   });
 });
+
+describe("alarms on the queues that hold failures", () => {
+  it("alarm when the ingest failures or the orchestrator's dead letters are not empty", async () => {
+    const json = await stackWith("test", {});
+    const alarms = Object.values(json.resource["aws_cloudwatch_metric_alarm"] ?? {}).map((a) => [
+      a["alarm_name"],
+      (a["dimensions"] as Record<string, string>)["QueueName"],
+    ]);
+
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        ["event-lake-test-ingest-failures-not-empty", "event-lake-test-ingest-failures"],
+        ["event-lake-test-orchestrator-dlq-not-empty", "event-lake-test-orchestrator-dlq"],
+      ]),
+    );
+  });
+});

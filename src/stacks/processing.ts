@@ -5,6 +5,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { queueNotEmptyAlarm } from "../../modules/alerts/index.js";
 import { LedgerTable } from "../../modules/ledger-table/index.js";
 import { RolePolicy } from "../../modules/role-policy/index.js";
 import { TracedFunction } from "../../modules/traced-function/index.js";
@@ -107,6 +108,12 @@ function buildIngest(
     name: physicalName(env.prefix, ["ingest", "failures"], NAME_LIMITS.sqsQueue),
     sqsManagedSseEnabled: true,
     messageRetentionSeconds: 1_209_600,
+  });
+  queueNotEmptyAlarm(scope, "ingest-failures-alarm", {
+    queueName: physicalName(env.prefix, ["ingest", "failures"], NAME_LIMITS.sqsQueue),
+    description:
+      "Scheduled pulls that failed after every retry wait in this queue: read the error, fix the source or the function, then re-run the pull.",
+    alerts: parts.alerts,
   });
   const fn = new TracedFunction(scope, "ingest", {
     functionName: physicalName(env.prefix, ["ingest"], NAME_LIMITS.lambda),
