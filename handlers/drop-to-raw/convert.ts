@@ -248,9 +248,7 @@ async function writeQuarantine(
         throw new UnreadableFileError(`a rejected record has no line number (${reject.reason})`);
       const row = await records.text(reject.line);
       if (row === undefined)
-        throw new UnreadableFileError(
-          `a rejected record's line ${reject.line} is no record (${reject.reason})`,
-        );
+        throw new UnreadableFileError(`no record starts on rejected line ${reject.line} (${reject.reason})`);
       const line: QuarantineLine = {
         source_bucket: source.bucket,
         source_key: source.key,
