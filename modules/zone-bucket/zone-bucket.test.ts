@@ -1,3 +1,4 @@
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
@@ -247,6 +248,47 @@ describe("ZoneBucket options", () => {
         ],
       },
     ]);
+  });
+});
+
+describe("ZoneBucket.admitRoleToKey", () => {
+  it("admits a role the stack does not manage to the key through one service, in the key policy only", () => {
+    // prepare / act
+    const { policy, json } = synth({}, (zone, stack) =>
+      zone.admitRoleToKey(
+        new DataAwsIamRole(stack, "quicksight", { name: "aws-quicksight-service-role-v0" }),
+        ["kms:Decrypt"],
+        "s3",
+      ),
+    );
+
+    // assess
+    expect(policy("key-policy").slice(1)).toEqual([
+      {
+        sid: "Use1raw",
+        principals: [{ type: "AWS", identifiers: ["${data.aws_iam_role.quicksight.arn}"] }],
+        actions: ["kms:Decrypt"],
+        resources: ["*"],
+        condition: [
+          {
+            test: "StringEquals",
+            variable: "kms:ViaService",
+            values: [
+              "s3.${data.aws_region.context_region.name}.${data.aws_partition.context_partition.dns_suffix}",
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(json.resource["aws_iam_role_policy"]).toBeUndefined();
+  });
+
+  it("refuses a zone without its own key", () => {
+    expect(() =>
+      synth({ encryption: "s3-managed" }, (zone, stack) =>
+        zone.admitRoleToKey(new DataAwsIamRole(stack, "quicksight", { name: "x" }), ["kms:Decrypt"], "s3"),
+      ),
+    ).toThrow("ZoneBucket raw: an s3-managed bucket has no key");
   });
 });
 

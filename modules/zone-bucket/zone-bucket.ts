@@ -2,6 +2,7 @@ import {
   DataAwsIamPolicyDocument,
   type DataAwsIamPolicyDocumentStatement,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -205,15 +206,31 @@ export class ZoneBucket extends Construct {
     grantee.addStatements(...this.keyUse(grantee, actions, viaService));
   }
 
+  /**
+   * Let a role this stack does not manage (a service's own role, such as QuickSight's `aws-quicksight-service-role-v0`)
+   * use this zone's key through one service: only the key-policy statement, conditioned on kms:ViaService. The role's
+   * own permissions are its owner's to grant.
+   */
+  admitRoleToKey(role: DataAwsIamRole, actions: readonly string[], viaService: string): void {
+    this.keyStatementFor(role.arn, actions, viaService);
+  }
+
   private keyUse(
     grantee: Grantee,
     actions: readonly string[],
     viaService = "s3",
   ): DataAwsIamPolicyDocumentStatement[] {
     if (!this.key || !this.keyPolicy) return [];
+    this.keyStatementFor(grantee.role.arn, actions, viaService);
+    return [{ actions: [...actions], resources: [this.key.arn] }];
+  }
+
+  private keyStatementFor(principalArn: string, actions: readonly string[], viaService: string): void {
+    if (!this.key || !this.keyPolicy)
+      throw new Error(`ZoneBucket ${this.zone}: an s3-managed bucket has no key`);
     this.keyStatements.push({
       sid: sid(`Use${this.keyStatements.length}`, this.zone),
-      principals: [{ type: "AWS", identifiers: [grantee.role.arn] }],
+      principals: [{ type: "AWS", identifiers: [principalArn] }],
       actions: [...actions],
       resources: ["*"],
       condition: [
@@ -225,7 +242,6 @@ export class ZoneBucket extends Construct {
       ],
     });
     this.keyPolicy.putStatement(this.keyStatements);
-    return [{ actions: [...actions], resources: [this.key.arn] }];
   }
 }
 

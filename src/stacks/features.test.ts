@@ -90,6 +90,28 @@ describe("features.quicksightAthena / quicksightRedshift", () => {
     );
   });
 
+  it("admit QuickSight's service role to the curated and Athena results keys, through S3 only", async () => {
+    const json = await stackWith("test", { quicksightAthena: "true" });
+    const keyPolicy = (zone: string) =>
+      (json.data?.["aws_iam_policy_document"]?.[`zone-${zone}_key-policy`]?.["statement"] ?? []) as {
+        principals?: { identifiers: string[] }[];
+        actions: string[];
+      }[];
+    const forQuickSight = (zone: string) =>
+      keyPolicy(zone)
+        .filter((st) =>
+          st.principals?.[0]?.identifiers.includes("${data.aws_iam_role.quicksight-service-role.arn}"),
+        )
+        .map((st) => st.actions);
+
+    expect(json.data?.["aws_iam_role"]?.["quicksight-service-role"]).toMatchObject({
+      name: "aws-quicksight-service-role-v0",
+    });
+    expect(forQuickSight("curated")).toEqual([["kms:Decrypt"]]);
+    expect(forQuickSight("athena-results")).toEqual([["kms:Decrypt", "kms:GenerateDataKey"]]);
+    expect(forQuickSight("raw")).toEqual([]);
+  });
+
   it("are left out of local, where moto's QuickSight data sources do not work", async () => {
     const json = await stackWith("local", { quicksightAthena: "true" });
 

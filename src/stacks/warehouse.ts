@@ -1,3 +1,4 @@
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { Fn, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { Network } from "../../modules/network/index.js";
@@ -20,6 +21,9 @@ export interface LakeWarehouse {
   /** The data scientists' notebook (features.sagemaker); undefined when off. */
   readonly notebook?: SagemakerNotebook;
 }
+
+/** The role QuickSight creates when the account subscribes, and reads S3 with. */
+export const QUICKSIGHT_SERVICE_ROLE = "aws-quicksight-service-role-v0";
 
 export function buildWarehouse(
   scope: Construct,
@@ -65,6 +69,14 @@ export function buildWarehouse(
         ...(redshift ? { warehouse: redshift } : {}),
       })
     : undefined;
+
+  // QuickSight reads curated through Athena with its own service role, which the account's QuickSight admin gives
+  // S3 access in the console; the zone keys must admit it (read curated, read and write Athena's results).
+  if (quicksight?.athena) {
+    const service = new DataAwsIamRole(scope, "quicksight-service-role", { name: QUICKSIGHT_SERVICE_ROLE });
+    zones.curated.admitRoleToKey(service, ["kms:Decrypt"], "s3");
+    zones.athenaResults.admitRoleToKey(service, ["kms:Decrypt", "kms:GenerateDataKey"], "s3");
+  }
 
   // SageMaker for the data scientists: reads curated, writes their sandbox prefix, queries as an analyst does.
   const notebook = features.sagemaker
