@@ -5,9 +5,11 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { readZip } from "../handlers/build/zip.js";
 import { buildHandlers, DEFAULT_OUT_DIR, DUCKDB_LAYER, REPO_ROOT } from "../handlers/build.js";
+import { deployedEnvironment, type FunctionsOfStack } from "../src/local/deployed-env.js";
+import { lambdaNode } from "../src/local/invoke.js";
 
 /**
- * For every built handler zip: its size, and its init time: a fresh `node` importing the bundle from the extracted
+ * For every built handler zip: its size, and its init time: a fresh Node 22 (Lambda's, lambdaNode()) importing the bundle from the extracted
  * zip (module evaluation plus the AWS clients each handler builds at module scope), median of 5 processes.
  *
  *   node --import tsx bench/handlers.ts      (builds first, then writes bench/out/handlers.json)
@@ -31,33 +33,16 @@ const HANDLER_ENV = {
  * The environment the stack deploys a handler with, from the synthesized local stack (`make synth`), so init runs
  * the same configuration checks it runs in Lambda. Terraform references stay as placeholder strings.
  */
-function deployedEnvironment(name: string): Record<string, string> {
+function deployedEnvironmentOf(name: string): Record<string, string> {
   try {
-    const stack = JSON.parse(readFileSync("cdktf.out/stacks/local/cdk.tf.json", "utf8")) as {
-      resource?: {
-        aws_lambda_function?: Record<
-          string,
-          { filename?: string; environment?: { variables?: Record<string, string> } }
-        >;
-      };
-    };
-    for (const fn of Object.values(stack.resource?.aws_lambda_function ?? {}))
-      if (String(fn.filename).includes(`asset-${name}/`))
-        return Object.fromEntries(
-          Object.entries(fn.environment?.variables ?? {}).map(([k, v]) => [k, placeholder(v)]),
-        );
+    return deployedEnvironment(
+      JSON.parse(readFileSync("cdktf.out/stacks/local/cdk.tf.json", "utf8")) as FunctionsOfStack,
+      name,
+    );
   } catch {
     // not synthesized: the placeholders below must do
+    return {};
   }
-  return {};
-}
-
-/** `${jsonencode({"a" = x.y, ...})}` -> `{"a":"x.y",...}`; other Terraform references -> their text. */
-function placeholder(value: string): string {
-  const encoded = /^\$\{jsonencode\((.*)\)\}$/s.exec(value)?.[1];
-  if (encoded === undefined) return value;
-  const pairs = [...encoded.matchAll(/"([^"]+)" = ([^,}]+)/g)].map(([, k, v]) => [k, (v ?? "").trim()]);
-  return JSON.stringify(Object.fromEntries(pairs));
 }
 
 /** Runs in the child: how long `import` of the bundle takes, and the process's time before it. */
@@ -102,12 +87,12 @@ try {
     const runs: { bootMs: number; initMs: number }[] = [];
     let error: string | undefined;
     for (let i = 0; i < RUNS && error === undefined; i++) {
-      const child = spawnSync(process.execPath, ["--input-type=module", "-e", PROBE], {
+      const child = spawnSync(lambdaNode(), ["--input-type=module", "-e", PROBE], {
         encoding: "utf8",
         env: {
           PATH: process.env.PATH,
           ...HANDLER_ENV,
-          ...deployedEnvironment(name),
+          ...deployedEnvironmentOf(name),
           BENCH_BUNDLE: pathToFileURL(join(task, "handler.mjs")).href,
         },
       });

