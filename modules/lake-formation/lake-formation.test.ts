@@ -2,16 +2,11 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import orders from "../../src/pipelines/definitions/orders.js";
 import { StackIndex, type TerraformJson } from "../../src/policy/engine.js";
 import { RULES } from "../../src/policy/rules/index.js";
+import { lakeParts } from "../../src/testing/lake-parts.js";
 import { maskHashes } from "../../src/testing/synth.js";
-import { AthenaWorkgroup } from "../athena-workgroup/index.js";
-import { AwsContext } from "../aws-context/index.js";
-import { GlueCatalog } from "../glue-catalog/index.js";
-import { Personas } from "../personas/index.js";
 import { PolicyEvaluator } from "../personas/policy-evaluator.js";
-import { ZoneBucket } from "../zone-bucket/index.js";
 import { LAKE_FORMATION_DEFAULTS, LakeFormationZones, type LakeFormationZonesProps } from "./index.js";
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
@@ -23,44 +18,10 @@ function build(
   writers = true,
 ): { json: Json; raw: unknown } {
   const stack = new TerraformStack(Testing.app(), "lake-formation");
-  const context = new AwsContext(stack, "context");
-  const zone = (name: string) =>
-    new ZoneBucket(stack, `zone-${name}`, {
-      context,
-      zone: name,
-      bucketName: `event-lake-test-${name}-111111111111`,
-    });
-  const zones = {
-    drop: zone("drop"),
-    raw: zone("raw"),
-    curated: zone("curated"),
-    quarantine: zone("quarantine"),
-  };
-  const results = zone("athena-results");
-  const catalog = new GlueCatalog(stack, "catalog", {
-    context,
-    databaseNames: {
-      drop: "event_lake_test_drop",
-      raw: "event_lake_test_raw",
-      curated: "event_lake_test_curated",
-    },
-    zones,
-    securityConfigurationName: "event-lake-test-glue",
-    pipelines: [orders],
-  });
-  const workgroup = (name: string) =>
-    new AthenaWorkgroup(stack, `workgroup-${name}`, { context, name: `event-lake-test-${name}`, results });
-  const personas = new Personas(stack, "personas", {
-    context,
-    roleNames: {
-      steward: "event-lake-test-data-steward",
-      engineer: "event-lake-test-data-engineer",
-      scientist: "event-lake-test-data-scientist",
-      analyst: "event-lake-test-bi-analyst",
-    },
-    zones,
-    catalog,
-    workgroups: { lake: workgroup("lake"), analysts: workgroup("analysts") },
+  const { context, zones, catalog, personas } = lakeParts(stack, {
+    quarantine: true,
+    workgroups: ["lake", "analysts"],
+    personas: true,
   });
   const role = (id: string, service: string) =>
     new IamRole(stack, id, {

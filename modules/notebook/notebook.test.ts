@@ -7,18 +7,14 @@ import { join } from "node:path";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformStack, Testing } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import orders from "../../src/pipelines/definitions/orders.js";
 import { StackIndex } from "../../src/policy/engine.js";
 import { wildcardResourceException } from "../../src/policy/iam-exceptions.js";
 import { RULES } from "../../src/policy/rules/index.js";
+import { lakeParts } from "../../src/testing/lake-parts.js";
 import { maskHashes } from "../../src/testing/synth.js";
-import { AthenaWorkgroup } from "../athena-workgroup/index.js";
-import { AwsContext } from "../aws-context/index.js";
-import { GlueCatalog } from "../glue-catalog/index.js";
-import { NETWORK_DEFAULTS, Network } from "../network/index.js";
+import { NETWORK_DEFAULTS } from "../network/index.js";
 import { PolicyEvaluator } from "../personas/policy-evaluator.js";
 import { RolePolicy } from "../role-policy/index.js";
-import { ZoneBucket } from "../zone-bucket/index.js";
 import {
   IDLE_STOP_SCRIPT_FILE,
   LIFECYCLE_SCRIPT_LIMIT,
@@ -44,36 +40,15 @@ interface Options {
 /** The lake's parts and the notebook over them; a `reader` role that `grantUse` is tried on. */
 function build(options: Options = {}): { json: Json; raw: unknown; notebook: SagemakerNotebook } {
   const stack = new TerraformStack(Testing.app(), "notebook");
-  const context = new AwsContext(stack, "context");
-  const zone = (name: string) =>
-    new ZoneBucket(stack, `zone-${name}`, { context, zone: name, bucketName: `event-lake-test-${name}-1` });
-  const zones = { drop: zone("drop"), raw: zone("raw"), curated: zone("curated") };
-  const results = zone("athena-results");
-  const catalog = new GlueCatalog(stack, "catalog", {
-    context,
-    databaseNames: {
-      drop: "event_lake_test_drop",
-      raw: "event_lake_test_raw",
-      curated: "event_lake_test_curated",
+  const { context, zones, catalog, workgroups, network } = lakeParts(stack, {
+    workgroups: ["analysts", "lake"],
+    network: {
+      interfaceEndpoints: options.interfaceEndpoints ?? [
+        ...NETWORK_DEFAULTS.interfaceEndpoints,
+        ...NOTEBOOK_INTERFACE_ENDPOINTS,
+      ],
+      natGateway: options.natGateway,
     },
-    zones,
-    securityConfigurationName: "event-lake-test-glue",
-    pipelines: [orders],
-  });
-  const workgroup = (name: string) =>
-    new AthenaWorkgroup(stack, `workgroup-${name}`, { context, name: `event-lake-test-${name}`, results });
-  const analysts = workgroup("analysts");
-  workgroup("lake");
-  const network = new Network(stack, "network", {
-    context,
-    name: "event-lake-test",
-    flowLogGroupName: "/event-lake-test/vpc-flow-logs",
-    flowLogRoleName: "event-lake-test-vpc-flow-logs",
-    interfaceEndpoints: options.interfaceEndpoints ?? [
-      ...NETWORK_DEFAULTS.interfaceEndpoints,
-      ...NOTEBOOK_INTERFACE_ENDPOINTS,
-    ],
-    natGateway: options.natGateway,
   });
   const notebook = new SagemakerNotebook(stack, "notebook", {
     context,
@@ -81,7 +56,7 @@ function build(options: Options = {}): { json: Json; raw: unknown; notebook: Sag
     network,
     curated: zones.curated,
     catalog,
-    workgroup: analysts,
+    workgroup: workgroups.analysts,
     ...options.props,
   });
   const reader = new IamRole(stack, "reader", { name: "reader", assumeRolePolicy: "{}" });

@@ -2,11 +2,7 @@ import { GlueCrawler } from "@cdktf/provider-aws/lib/glue-crawler";
 import { GlueJob } from "@cdktf/provider-aws/lib/glue-job";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import orders from "../../src/pipelines/definitions/orders.js";
-import { AthenaWorkgroup } from "../athena-workgroup/index.js";
-import { AwsContext } from "../aws-context/index.js";
-import { GlueCatalog } from "../glue-catalog/index.js";
-import { ZoneBucket } from "../zone-bucket/index.js";
+import { lakeParts, PERSONA_ROLE_NAMES as ROLE_NAMES } from "../../src/testing/lake-parts.js";
 import { PERSONAS_DEFAULTS, type Persona, Personas, type PersonasProps } from "./index.js";
 import { glob, PolicyEvaluator } from "./policy-evaluator.js";
 
@@ -15,43 +11,13 @@ type Json = {
   data: Record<string, Record<string, Record<string, unknown>>>;
 };
 
-const ROLE_NAMES = {
-  steward: "event-lake-test-data-steward",
-  engineer: "event-lake-test-data-engineer",
-  scientist: "event-lake-test-data-scientist",
-  analyst: "event-lake-test-bi-analyst",
-} as const;
-
 /** The lake's parts, a crawler and a job, and the personas over them; `overrides` replace props. */
 function build(overrides: Partial<PersonasProps> = {}): { json: Json; personas: Personas } {
   const stack = new TerraformStack(Testing.app(), "personas");
-  const context = new AwsContext(stack, "context");
-  const zone = (name: string) =>
-    new ZoneBucket(stack, `zone-${name}`, {
-      context,
-      zone: name,
-      bucketName: `event-lake-test-${name}-111111111111`,
-    });
-  const zones = {
-    drop: zone("drop"),
-    raw: zone("raw"),
-    curated: zone("curated"),
-    quarantine: zone("quarantine"),
-  };
-  const results = zone("athena-results");
-  const catalog = new GlueCatalog(stack, "catalog", {
-    context,
-    databaseNames: {
-      drop: "event_lake_test_drop",
-      raw: "event_lake_test_raw",
-      curated: "event_lake_test_curated",
-    },
-    zones,
-    securityConfigurationName: "event-lake-test-glue",
-    pipelines: [orders],
+  const { context, zones, catalog, workgroups } = lakeParts(stack, {
+    quarantine: true,
+    workgroups: ["lake", "analysts"],
   });
-  const workgroup = (name: string) =>
-    new AthenaWorkgroup(stack, `workgroup-${name}`, { context, name: `event-lake-test-${name}`, results });
   const crawler = new GlueCrawler(stack, "crawler-raw", {
     name: "event-lake-test-crawl-raw",
     role: "crawler",
@@ -68,7 +34,7 @@ function build(overrides: Partial<PersonasProps> = {}): { json: Json; personas: 
     roleNames: ROLE_NAMES,
     zones,
     catalog,
-    workgroups: { lake: workgroup("lake"), analysts: workgroup("analysts") },
+    workgroups,
     crawlers: [crawler],
     jobs: [job],
     ...overrides,

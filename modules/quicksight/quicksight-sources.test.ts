@@ -1,14 +1,9 @@
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import orders from "../../src/pipelines/definitions/orders.js";
+import { lakeParts } from "../../src/testing/lake-parts.js";
 import { maskHashes } from "../../src/testing/synth.js";
-import { AthenaWorkgroup } from "../athena-workgroup/index.js";
-import { AwsContext } from "../aws-context/index.js";
-import { GlueCatalog } from "../glue-catalog/index.js";
-import { Network } from "../network/index.js";
 import { PolicyEvaluator } from "../personas/policy-evaluator.js";
 import { Warehouse, type WarehouseEngine } from "../warehouse/index.js";
-import { ZoneBucket } from "../zone-bucket/index.js";
 import {
   DATA_SOURCE_OWNER_ACTIONS,
   DATA_SOURCE_READER_ACTIONS,
@@ -29,31 +24,9 @@ function build(
   engine: WarehouseEngine = "serverless",
 ): { json: Json; sources: QuicksightSources } {
   const stack = new TerraformStack(Testing.app(), "quicksight");
-  const context = new AwsContext(stack, "context");
-  const zone = (name: "drop" | "raw" | "curated" | "athena-results") =>
-    new ZoneBucket(stack, `zone-${name}`, { context, zone: name, bucketName: `event-lake-test-${name}-1` });
-  const zones = { drop: zone("drop"), raw: zone("raw"), curated: zone("curated") };
-  const catalog = new GlueCatalog(stack, "catalog", {
-    context,
-    databaseNames: {
-      drop: "event_lake_test_drop",
-      raw: "event_lake_test_raw",
-      curated: "event_lake_test_curated",
-    },
-    zones,
-    securityConfigurationName: "event-lake-test-glue",
-    pipelines: [orders],
-  });
-  const workgroup = new AthenaWorkgroup(stack, "workgroup-analysts", {
-    context,
-    name: "event-lake-test-analysts",
-    results: zone("athena-results"),
-  });
-  const network = new Network(stack, "network", {
-    context,
-    name: "event-lake-test",
-    flowLogGroupName: "/event-lake-test/vpc-flow-logs",
-    flowLogRoleName: "event-lake-test-vpc-flow-logs",
+  const { context, zones, catalog, workgroups, network } = lakeParts(stack, {
+    workgroups: ["analysts"],
+    network: true,
   });
   const warehouse = new Warehouse(stack, "warehouse", {
     context,
@@ -66,7 +39,7 @@ function build(
   const sources = new QuicksightSources(stack, "quicksight", {
     context,
     names: NAMES,
-    workgroup,
+    workgroup: workgroups.analysts,
     warehouse,
     ...overrides,
   });

@@ -3,15 +3,11 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Parser } from "node-sql-parser";
 import { describe, expect, it } from "vitest";
-import orders from "../../src/pipelines/definitions/orders.js";
 import { StackIndex, type TerraformJson } from "../../src/policy/engine.js";
 import { RULES } from "../../src/policy/rules/index.js";
+import { lakeParts } from "../../src/testing/lake-parts.js";
 import { maskHashes } from "../../src/testing/synth.js";
-import { AwsContext } from "../aws-context/index.js";
-import { GlueCatalog } from "../glue-catalog/index.js";
-import { Network } from "../network/index.js";
 import { PolicyEvaluator } from "../personas/policy-evaluator.js";
-import { ZoneBucket } from "../zone-bucket/index.js";
 import {
   EXTERNAL_SCHEMA_SQL_FILE,
   QUICKSIGHT_IP_RANGES,
@@ -29,27 +25,7 @@ function build(
   extra?: (stack: TerraformStack, warehouse: Warehouse) => void,
 ): { json: Json; warehouse: Warehouse } {
   const stack = new TerraformStack(Testing.app(), "warehouse");
-  const context = new AwsContext(stack, "context");
-  const zone = (name: "drop" | "raw" | "curated") =>
-    new ZoneBucket(stack, `zone-${name}`, { context, zone: name, bucketName: `event-lake-test-${name}-1` });
-  const zones = { drop: zone("drop"), raw: zone("raw"), curated: zone("curated") };
-  const catalog = new GlueCatalog(stack, "catalog", {
-    context,
-    databaseNames: {
-      drop: "event_lake_test_drop",
-      raw: "event_lake_test_raw",
-      curated: "event_lake_test_curated",
-    },
-    zones,
-    securityConfigurationName: "event-lake-test-glue",
-    pipelines: [orders],
-  });
-  const network = new Network(stack, "network", {
-    context,
-    name: "event-lake-test",
-    flowLogGroupName: "/event-lake-test/vpc-flow-logs",
-    flowLogRoleName: "event-lake-test-vpc-flow-logs",
-  });
+  const { context, zones, catalog, network } = lakeParts(stack, { network: true });
   const warehouse = new Warehouse(stack, "warehouse", {
     context,
     names: { namespace: "event-lake-test", workgroup: "event-lake-test", role: "event-lake-test-redshift" },
