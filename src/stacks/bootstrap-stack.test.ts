@@ -169,3 +169,36 @@ describe("the bootstrap stack's GitHub CI roles", () => {
     ]);
   });
 });
+
+describe("the apply role's iam:PassRole", () => {
+  it("covers every service a lake role trusts, with every feature on", async () => {
+    const { synthApp } = await import("../testing/synth.js");
+    const { PASS_ROLE_SERVICES } = await import("./bootstrap-stack.js");
+    const features = [
+      "NAT_GATEWAY",
+      "LAMBDAS_IN_VPC",
+      "QUICKSIGHT_ATHENA",
+      "QUICKSIGHT_REDSHIFT",
+      "SAGEMAKER",
+    ];
+    const { stacks } = await synthApp({
+      environments: ["test"],
+      env: Object.fromEntries(
+        [...features, "LAKE_FORMATION"].map((f) => [`EVENT_LAKE_TEST_FEATURES_${f}`, "true"]),
+      ),
+    });
+    const documents = Object.values(stacks["test"]?.data?.["aws_iam_policy_document"] ?? {});
+    const trusted = new Set<string>();
+    for (const doc of documents)
+      for (const st of (doc["statement"] ?? []) as {
+        actions?: string[];
+        principals?: { type: string; identifiers: string[] }[];
+      }[])
+        if (st.actions?.includes("sts:AssumeRole"))
+          for (const p of st.principals ?? [])
+            if (p.type === "Service") for (const id of p.identifiers) trusted.add(id.split(".")[0] ?? id);
+
+    expect(trusted.size).toBeGreaterThan(5);
+    expect([...trusted].filter((service) => !PASS_ROLE_SERVICES.includes(service)).sort()).toEqual([]);
+  }, 60_000);
+});

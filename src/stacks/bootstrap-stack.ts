@@ -299,8 +299,11 @@ const IAM_APPLY_ACTIONS = [
   "iam:UntagPolicy",
 ];
 
-/** The services the lake hands its roles to. */
-const PASS_ROLE_SERVICES = [
+/**
+ * The services the lake hands its roles to: every service principal a lake role trusts, with every feature on (a
+ * test checks that against the synthesized stacks).
+ */
+export const PASS_ROLE_SERVICES = [
   "lambda",
   "scheduler",
   "glue",
@@ -311,4 +314,6 @@ const PASS_ROLE_SERVICES = [
   "quicksight",
   "sagemaker",
   "events",
+  "lakeformation",
+  "vpc-flow-logs",
 ];
