@@ -137,6 +137,15 @@ diff: build ## cdktf diff for ENV (a terraform plan, as on a pull request)
 	@$(CLI) preflight $(ENV)
 	$(BIN)/cdktf diff $(ENV)
 
+# Seconds each statement of warehouse/schema may run before it is cancelled and the run fails.
+WAREHOUSE_STATEMENT_TIMEOUT ?= 300
+
+.PHONY: warehouse/schema
+warehouse/schema: install ## Create the curated external schema in ENV's Redshift: the SQL the applied stack outputs, via the Data API (idempotent)
+	@# local: no warehouse (moto has no Redshift Serverless); the command says so without touching Terraform.
+	@$(if $(filter local,$(ENV)),,$(MAKE) tf/init ENV=$(ENV))
+	@node --import tsx src/cli/warehouse-schema.ts $(ENV) --timeout $(WAREHOUSE_STATEMENT_TIMEOUT)
+
 ## ---- local AWS (moto on 127.0.0.1)
 
 .PHONY: local
