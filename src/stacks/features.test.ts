@@ -211,3 +211,21 @@ describe("alarms on the queues that hold failures", () => {
     );
   });
 });
+
+describe("the warehouse's admin secret", () => {
+  it("may be decrypted through Secrets Manager by whom IAM allows (make warehouse/schema)", async () => {
+    const json = await stackWith("test", {});
+    const statements = (json.data?.["aws_iam_policy_document"]?.["redshift_key-policy"]?.["statement"] ??
+      []) as {
+      sid?: string;
+    }[];
+
+    expect(statements.find((s) => s.sid === "AccountReadsAdminSecretThroughSecretsManager")).toMatchObject({
+      principals: [
+        { type: "AWS", identifiers: [expect.stringMatching(/^arn:\$\{data\.aws_partition\..*:root$/)] },
+      ],
+      actions: ["kms:Decrypt"],
+      condition: [{ test: "StringEquals", variable: "kms:ViaService" }],
+    });
+  });
+});

@@ -54,6 +54,10 @@ export function buildWarehouse(
         })
       : undefined;
 
+  // `make warehouse/schema` reads the admin secret through the Data API as whoever runs it: the key delegates that to
+  // IAM (the account, through Secrets Manager only), so secretsmanager:GetSecretValue on the secret decides who may.
+  redshift?.allowAdminSecretDecrypt("AccountReadsAdminSecretThroughSecretsManager", context.rootArn);
+
   // QuickSight needs an account subscription (Enterprise for the VPC connection) that Terraform does not create.
   const quicksightOn = (features.quicksightAthena || features.quicksightRedshift) && compat.quicksight;
   const quicksight = quicksightOn

@@ -46,7 +46,7 @@ export const LOCAL_HAS_NO_WAREHOUSE =
 
 /** What to do when the statements could not read the admin secret. */
 export const SECRET_ACCESS_HINT =
-  "The statements run as the warehouse's admin user, whose secret the warehouse's own KMS key encrypts: the role you run as needs secretsmanager:GetSecretValue on the secret and kms:Decrypt on that key through Secrets Manager (a key-policy statement: Warehouse.allowAdminSecretDecrypt), besides redshift-data:ExecuteStatement, DescribeStatement, GetStatementResult and CancelStatement.";
+  "The statements run as the warehouse's admin user, whose secret the warehouse's own KMS key encrypts: the role you run as needs secretsmanager:GetSecretValue on the secret (the key lets the account decrypt through Secrets Manager, so IAM decides), and redshift-data:ExecuteStatement, DescribeStatement, GetStatementResult and CancelStatement.";
 
 /** The runner's inputs from the applied stack's outputs, or the one sentence that says why there are none. */
 export function schemaInputs(env: EnvironmentConfig, outputs: TerraformOutputs): SchemaInputs | string {
