@@ -1,0 +1,52 @@
+import type { PipelineDeclaration } from "../../src/pipelines/types.js";
+import type { AwsContext } from "../aws-context/index.js";
+import type { ZoneBucket } from "../zone-bucket/index.js";
+
+export interface DeliveryStreamProps {
+  readonly context: AwsContext;
+  /** Physical names, from the naming helper. */
+  readonly names: {
+    /** The Firehose stream (1-64 letters, digits, `_`, `.` or `-`); also the key's alias. */
+    readonly stream: string;
+    /** The delivery role Firehose assumes (at most 64 characters). */
+    readonly role: string;
+    /** The log group of delivery errors. @default `/aws/kinesisfirehose/<names.stream>` */
+    readonly logGroup?: string;
+  };
+  /**
+   * The pipeline the stream feeds: a `source: { kind: "stream" }` declaration whose format survives Firehose
+   * concatenating records (`ndjson`, or `csv` with `header: false`). Its name is the prefix in the zone, its
+   * `bufferSeconds` and `bufferMegabytes` the buffering hints.
+   */
+  readonly pipeline: PipelineDeclaration;
+  /** The drop zone the stream delivers into, under `<pipeline>/ingest_date=YYYY-MM-DD/`. */
+  readonly zone: ZoneBucket;
+  /** Days delivery-error logs are kept (a value CloudWatch Logs accepts). @default 30 */
+  readonly logRetentionDays?: number;
+  /** Days before a scheduled deletion of the stream's key completes. @default 30 */
+  readonly keyDeletionWindowDays?: number;
+}
+
+/** Defaults, in one place so tests and docs can pin them. */
+export const DELIVERY_STREAM_DEFAULTS = {
+  /** The pipeline's `source.bufferSeconds` when it declares none. */
+  bufferSeconds: 300,
+  /** The pipeline's `source.bufferMegabytes` when it declares none. */
+  bufferMegabytes: 64,
+  logRetentionDays: 30,
+  keyDeletionWindowDays: 30,
+  logGroupPrefix: "/aws/kinesisfirehose/",
+  /** The log stream Firehose writes delivery errors to (created here: Firehose does not create it). */
+  logStreamName: "DestinationDelivery",
+  compressionFormat: "GZIP",
+  /** The time zone of `!{timestamp:...}` in the prefix: the converter's ingest dates are UTC days. */
+  timeZone: "UTC",
+  /** Failed deliveries go under this root, outside every pipeline's prefix (drop-to-raw quarantines them whole). */
+  errorRoot: "_firehose-errors",
+} as const;
+
+/** Firehose's limits on the buffering hints of an S3 destination. */
+export const BUFFER_LIMITS = {
+  seconds: { min: 0, max: 900 },
+  megabytes: { min: 1, max: 128 },
+} as const;

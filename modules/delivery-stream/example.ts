@@ -1,0 +1,42 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { Construct } from "constructs";
+import clickstream from "../../src/pipelines/definitions/clickstream.js";
+import { definePipeline } from "../../src/pipelines/types.js";
+import { AwsContext } from "../aws-context/index.js";
+import { RolePolicy } from "../role-policy/index.js";
+import { ZoneBucket } from "../zone-bucket/index.js";
+import { DeliveryStream } from "./index.js";
+
+/** The README's example, compiled by `tsc` and synthesized by modules/readme.test.ts so it cannot rot. */
+export function deliveryStreamExample(scope: Construct): DeliveryStream {
+  const context = new AwsContext(scope, "context");
+  const drop = new ZoneBucket(scope, "zone-drop", {
+    context,
+    zone: "drop",
+    bucketName: "event-lake-test-drop-111111111111",
+  });
+  // The clickstream's records, sent one by one instead of as files: NDJSON, one record per line.
+  const clicks = definePipeline({
+    ...clickstream,
+    name: "clicks",
+    source: { kind: "stream", bufferSeconds: 60 },
+  });
+  const stream = new DeliveryStream(scope, "stream-clicks", {
+    context,
+    names: { stream: "event-lake-test-stream-clicks", role: "event-lake-test-stream-clicks-delivery" },
+    pipeline: clicks, // clicks/ingest_date=YYYY-MM-DD/<stream>-1-<time>-<id>.ndjson.gz, 60 s or 64 MB buffers
+    zone: drop, // the role writes only under clicks/ and _firehose-errors/clicks/, through the zone's key
+  });
+  const trust = new DataAwsIamPolicyDocument(scope, "producer-trust", {
+    statement: [
+      { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [context.rootArn] }] },
+    ],
+  });
+  const producer = new IamRole(scope, "producer-clicks", {
+    name: "event-lake-test-stream-clicks-producer",
+    assumeRolePolicy: trust.json,
+  });
+  stream.grantPut(new RolePolicy(scope, "producer-clicks-policy", { role: producer })); // this stream only
+  return stream;
+}
