@@ -6,6 +6,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { queueNotEmptyAlarm } from "../../modules/alerts/index.js";
+import { DeliveryStream } from "../../modules/delivery-stream/index.js";
 import { LedgerTable } from "../../modules/ledger-table/index.js";
 import { RolePolicy } from "../../modules/role-policy/index.js";
 import { TracedFunction } from "../../modules/traced-function/index.js";
@@ -24,6 +25,8 @@ export interface LakeProcessing {
   readonly runs?: LedgerTable;
   /** One role per push pipeline, allowed to write only under that pipeline's prefix. */
   readonly producers: Readonly<Record<string, IamRole>>;
+  /** One Firehose stream per stream pipeline, and the role its producers assume to put records into it. */
+  readonly streams: Readonly<Record<string, { readonly stream: DeliveryStream; readonly producer: IamRole }>>;
 }
 
 /** Converter sizing: DuckDB gets half the memory; /tmp holds the downloaded file and the Parquet it writes. */
@@ -83,10 +86,11 @@ export function buildProcessing(scope: Construct, parts: LakeParts): LakeProcess
   );
   const ingest = pulled.length > 0 ? buildIngest(scope, parts, pulled, deletionProtection) : undefined;
   const producers = buildProducers(scope, parts);
+  const streams = buildStreams(scope, parts);
 
   new TerraformOutput(scope, "drop_to_raw_function_name", { value: converter.function.functionName });
   new TerraformOutput(scope, "drop_to_raw_ledger_table_name", { value: ledger.table.name });
-  return { converter, ledger, ingest: ingest?.fn, runs: ingest?.runs, producers };
+  return { converter, ledger, ingest: ingest?.fn, runs: ingest?.runs, producers, streams };
 }
 
 /** Pull pipelines: one ingest function, one EventBridge Scheduler schedule per pipeline, a runs table. */
@@ -197,4 +201,41 @@ function buildProducers(scope: Construct, parts: LakeParts): Record<string, IamR
     new TerraformOutput(scope, `push_${p.name}_role_arn`, { value: role.arn });
   }
   return producers;
+}
+
+/**
+ * Stream pipelines: a Firehose stream per pipeline into its drop prefix, and a role per pipeline that producers
+ * assume, allowed only to put records into that stream.
+ */
+function buildStreams(scope: Construct, parts: LakeParts): LakeProcessing["streams"] {
+  const { context, env, zones } = parts;
+  const streamed = parts.pipelines.filter((p) => p.source.kind === "stream");
+  const streams: Record<string, { stream: DeliveryStream; producer: IamRole }> = {};
+  if (streamed.length === 0) return streams;
+  const trust = new DataAwsIamPolicyDocument(scope, "stream-producer-trust", {
+    statement: [
+      { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [context.rootArn] }] },
+    ],
+  });
+  for (const p of streamed) {
+    const stream = new DeliveryStream(scope, `stream-${p.name}`, {
+      context,
+      names: {
+        stream: physicalName(env.prefix, ["stream", p.name], NAME_LIMITS.default),
+        role: physicalName(env.prefix, ["stream", p.name, "delivery"], NAME_LIMITS.iamRole),
+      },
+      pipeline: p,
+      zone: zones.drop,
+    });
+    const producer = new IamRole(scope, `producer-${p.name}`, {
+      name: physicalName(env.prefix, ["stream", p.name, "producer"], NAME_LIMITS.iamRole),
+      description: `Producers of ${p.name} assume this role to put records into its Firehose stream`,
+      assumeRolePolicy: trust.json,
+    });
+    stream.grantPut(new RolePolicy(scope, `producer-${p.name}-policy`, { role: producer }));
+    streams[p.name] = { stream, producer };
+    new TerraformOutput(scope, `stream_${p.name}_delivery_stream_name`, { value: stream.stream.name });
+    new TerraformOutput(scope, `stream_${p.name}_producer_role_arn`, { value: producer.arn });
+  }
+  return streams;
 }
