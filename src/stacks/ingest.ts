@@ -1,0 +1,172 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { queueNotEmptyAlarm } from "../../modules/alerts/index.js";
+import { DeliveryStream } from "../../modules/delivery-stream/index.js";
+import { LedgerTable } from "../../modules/ledger-table/index.js";
+import { RolePolicy } from "../../modules/role-policy/index.js";
+import { TracedFunction } from "../../modules/traced-function/index.js";
+import { NAME_LIMITS, physicalName } from "../naming.js";
+import type { HttpPullSource, PipelineDeclaration } from "../pipelines/types.js";
+import type { LakeParts } from "./context.js";
+import { handlerCode } from "./handler-code.js";
+import { functionVpc } from "./network.js";
+
+// How data gets into the drop zone: pulled on a schedule, pushed by producers, or streamed through Firehose.
+
+/** One Firehose stream per stream pipeline, and the role its producers assume to put records into it. */
+export type LakeStreams = Readonly<
+  Record<string, { readonly stream: DeliveryStream; readonly producer: IamRole }>
+>;
+
+const INGEST = { memorySize: 512, timeout: 300, reservedConcurrency: 5 } as const;
+
+/** Pull pipelines: one ingest function, one EventBridge Scheduler schedule per pipeline, a runs table. */
+export function buildIngest(
+  scope: Construct,
+  parts: LakeParts,
+  pulled: readonly (PipelineDeclaration & { source: HttpPullSource })[],
+  deletionProtection: boolean,
+): { fn: TracedFunction; runs: LedgerTable } {
+  const { context, env, zones } = parts;
+  const runs = new LedgerTable(scope, "ingest-runs", {
+    tableName: physicalName(env.prefix, ["ingest", "runs"], 255),
+    sortKey: "sk",
+    ttlAttribute: "expires_at",
+    deletionProtection,
+  });
+  // Failed scheduled invocations (after Lambda's and the scheduler's retries) wait here for a human.
+  const failures = new SqsQueue(scope, "ingest-failures", {
+    name: physicalName(env.prefix, ["ingest", "failures"], NAME_LIMITS.sqsQueue),
+    sqsManagedSseEnabled: true,
+    messageRetentionSeconds: 1_209_600,
+  });
+  queueNotEmptyAlarm(scope, "ingest-failures-alarm", {
+    queueName: physicalName(env.prefix, ["ingest", "failures"], NAME_LIMITS.sqsQueue),
+    description:
+      "Scheduled pulls that failed after every retry wait in this queue: read the error, fix the source or the function, then re-run the pull.",
+    alerts: parts.alerts,
+  });
+  const fn = new TracedFunction(scope, "ingest", {
+    functionName: physicalName(env.prefix, ["ingest"], NAME_LIMITS.lambda),
+    description: "Pulls each HTTP source on its schedule into the drop zone",
+    context,
+    code: handlerCode(scope, "ingest"),
+    memorySize: INGEST.memorySize,
+    timeout: INGEST.timeout,
+    reservedConcurrency: INGEST.reservedConcurrency,
+    vpc: functionVpc(parts),
+    environment: { DROP_BUCKET: zones.drop.bucket.bucket, RUNS_TABLE: runs.table.name },
+    onFailure: { queue: failures },
+  });
+  runs.grantReadWrite(fn.policy);
+  for (const p of pulled) zones.drop.grantWrite(fn.policy, `${p.name}/`);
+  const secrets = [...new Set(pulled.flatMap((p) => Object.values(p.source.headers ?? {})))].flatMap((h) =>
+    typeof h === "string" ? [] : [h.secret],
+  );
+  if (secrets.length > 0)
+    fn.policy.addStatements({
+      actions: ["secretsmanager:GetSecretValue"],
+      // Secrets Manager appends 6 random characters to every secret's ARN.
+      resources: secrets.map((s) => context.arn("secretsmanager", `secret:${s}-??????`)),
+    });
+
+  const trust = new DataAwsIamPolicyDocument(scope, "ingest-scheduler-trust", {
+    statement: [
+      {
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: [context.servicePrincipal("scheduler")] }],
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [context.accountId] }],
+      },
+    ],
+  });
+  const role = new IamRole(scope, "ingest-scheduler-role", {
+    name: physicalName(env.prefix, ["ingest", "scheduler"], NAME_LIMITS.iamRole),
+    assumeRolePolicy: trust.json,
+  });
+  new RolePolicy(scope, "ingest-scheduler-policy", { role }).addStatements(
+    { actions: ["lambda:InvokeFunction"], resources: [fn.function.arn] },
+    { actions: ["sqs:SendMessage"], resources: [failures.arn] },
+  );
+  for (const p of pulled)
+    new SchedulerSchedule(scope, `ingest-schedule-${p.name}`, {
+      name: physicalName(env.prefix, ["ingest", p.name], 64),
+      description: `Pull ${p.name} from ${p.source.url}`,
+      scheduleExpression: p.source.schedule,
+      flexibleTimeWindow: { mode: "OFF" },
+      target: {
+        arn: fn.function.arn,
+        roleArn: role.arn,
+        // The scheduled time is the run id: a retried invocation writes the same object, never a second one.
+        input: JSON.stringify({ pipeline: p.name, scheduledTime: "<aws.scheduler.scheduled-time>" }),
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: failures.arn },
+      },
+    });
+  new TerraformOutput(scope, "ingest_function_name", { value: fn.function.functionName });
+  new TerraformOutput(scope, "ingest_runs_table_name", { value: runs.table.name });
+  new TerraformOutput(scope, "ingest_failures_queue_url", { value: failures.url });
+  return { fn, runs };
+}
+
+/** Push pipelines: a role per pipeline that producers assume, allowed to write only under that pipeline's prefix. */
+export function buildProducers(scope: Construct, parts: LakeParts): Record<string, IamRole> {
+  const { context, env, zones, pipelines } = parts;
+  const producers: Record<string, IamRole> = {};
+  const trust = new DataAwsIamPolicyDocument(scope, "producer-trust", {
+    statement: [
+      { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [context.rootArn] }] },
+    ],
+  });
+  for (const p of pipelines.filter((x) => x.source.kind === "push")) {
+    const role = new IamRole(scope, `producer-${p.name}`, {
+      name: physicalName(env.prefix, ["push", p.name], NAME_LIMITS.iamRole),
+      description: `Producers of ${p.name} assume this role to upload under ${p.name}/ in the drop zone`,
+      assumeRolePolicy: trust.json,
+    });
+    zones.drop.grantWrite(new RolePolicy(scope, `producer-${p.name}-policy`, { role }), `${p.name}/`);
+    producers[p.name] = role;
+    new TerraformOutput(scope, `push_${p.name}_role_arn`, { value: role.arn });
+  }
+  return producers;
+}
+
+/**
+ * Stream pipelines: a Firehose stream per pipeline into its drop prefix, and a role per pipeline that producers
+ * assume, allowed only to put records into that stream.
+ */
+export function buildStreams(scope: Construct, parts: LakeParts): LakeStreams {
+  const { context, env, zones } = parts;
+  const streamed = parts.pipelines.filter((p) => p.source.kind === "stream");
+  const streams: Record<string, { stream: DeliveryStream; producer: IamRole }> = {};
+  if (streamed.length === 0) return streams;
+  const trust = new DataAwsIamPolicyDocument(scope, "stream-producer-trust", {
+    statement: [
+      { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [context.rootArn] }] },
+    ],
+  });
+  for (const p of streamed) {
+    const stream = new DeliveryStream(scope, `stream-${p.name}`, {
+      context,
+      names: {
+        stream: physicalName(env.prefix, ["stream", p.name], NAME_LIMITS.default),
+        role: physicalName(env.prefix, ["stream", p.name, "delivery"], NAME_LIMITS.iamRole),
+      },
+      pipeline: p,
+      zone: zones.drop,
+    });
+    const producer = new IamRole(scope, `producer-${p.name}`, {
+      name: physicalName(env.prefix, ["stream", p.name, "producer"], NAME_LIMITS.iamRole),
+      description: `Producers of ${p.name} assume this role to put records into its Firehose stream`,
+      assumeRolePolicy: trust.json,
+    });
+    stream.grantPut(new RolePolicy(scope, `producer-${p.name}-policy`, { role: producer }));
+    streams[p.name] = { stream, producer };
+    new TerraformOutput(scope, `stream_${p.name}_delivery_stream_name`, { value: stream.stream.name });
+    new TerraformOutput(scope, `stream_${p.name}_producer_role_arn`, { value: producer.arn });
+  }
+  return streams;
+}
