@@ -131,6 +131,12 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
     handling: "the notebook gets no idle-stop lifecycle configuration in local (found here)",
   },
   {
+    id: "firehose-delivery",
+    what: "PutRecord(Batch) writes one plain object per call at once, under the prefix taken literally (!{timestamp:...} not evaluated) plus YYYY/MM/DD/HH/, with no gzip, no file extension, no IAM check and no error output",
+    handling:
+      "the stream is built as in AWS (applies and re-plans clean); the local runner uploads a stream pipeline's sample where Firehose would put it (found here)",
+  },
+  {
     id: "glue-crawlers",
     what: "crawlers do not crawl, emit no events and create no tables",
     handling: "the local runner stands in for a crawler run and emits the state-change event itself",

@@ -43,6 +43,22 @@ describe("pipeline declarations", () => {
       'pipeline "orders": transform.sql: must be a SELECT that reads from {{raw}}',
     ],
     [{ dropRetentionDays: 0 }, 'pipeline "orders": dropRetentionDays: must be a whole number >= 1'],
+    [
+      { source: { kind: "stream", bufferSeconds: 1.5 } },
+      'pipeline "orders": source.bufferSeconds: must be a whole number 0-900',
+    ],
+    [
+      { source: { kind: "stream", bufferMegabytes: 200 } },
+      'pipeline "orders": source.bufferMegabytes: must be a whole number 1-128',
+    ],
+    [
+      { source: { kind: "stream" }, format: { type: "json" } },
+      'pipeline "orders": format.type: a stream delivers records joined end to end: use "ndjson"',
+    ],
+    [
+      { source: { kind: "stream" } },
+      'pipeline "orders": format.header: a stream\'s CSV records carry no header: set header: false',
+    ],
   ] as [Partial<PipelineDeclaration>, string][])("rejects %j", (change, message) => {
     expect(pipelineProblems(with_(change))).toContain(message);
   });
@@ -55,5 +71,14 @@ describe("pipeline declarations", () => {
 
   it("accepts the shipped examples as they are", () => {
     expect(pipelineProblems(orders)).toEqual([]);
+  });
+
+  it("accepts a stream of NDJSON, or of CSV without a header", () => {
+    expect(pipelineProblems(with_({ source: { kind: "stream" }, format: { type: "ndjson" } }))).toEqual([]);
+    expect(
+      pipelineProblems(
+        with_({ source: { kind: "stream", bufferSeconds: 60 }, format: { type: "csv", header: false } }),
+      ),
+    ).toEqual([]);
   });
 });

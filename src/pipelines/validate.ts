@@ -19,9 +19,16 @@ export function pipelineProblems(p: PipelineDeclaration): string[] {
       at("source.schedule", `"${source.schedule}" is not rate(N unit) or cron(...)`);
   } else if (source.kind === "stream") {
     const seconds = source.bufferSeconds;
-    if (seconds !== undefined && (seconds < 0 || seconds > 900)) at("source.bufferSeconds", "must be 0-900");
+    if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 0 && seconds <= 900))
+      at("source.bufferSeconds", "must be a whole number 0-900");
     const mb = source.bufferMegabytes;
-    if (mb !== undefined && (mb < 1 || mb > 128)) at("source.bufferMegabytes", "must be 1-128");
+    if (mb !== undefined && !(Number.isInteger(mb) && mb >= 1 && mb <= 128))
+      at("source.bufferMegabytes", "must be a whole number 1-128");
+    // Firehose joins records end to end: a JSON array or a CSV header per record would break every file.
+    if (p.format.type === "json")
+      at("format.type", 'a stream delivers records joined end to end: use "ndjson"');
+    if (p.format.type === "csv" && (p.format.header ?? true))
+      at("format.header", "a stream's CSV records carry no header: set header: false");
   } else if (source.kind !== "push")
     at("source.kind", `"${(source as { kind: string }).kind}" is not http, push or stream`);
 
