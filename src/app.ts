@@ -25,7 +25,8 @@ export interface BuildAppOptions {
 /** One stack per environment, plus the bootstrap stack for the shared state bucket. */
 export function buildApp(options: BuildAppOptions): App {
   // No outdir given: cdktf uses CDKTF_OUTDIR (as the cdktf CLI sets it) or cdktf.out.
-  const app = new App({ outdir: options.outdir, skipValidation: false });
+  // No stack traces in the metadata: capturing one per construct and token costs synth time and nobody reads them.
+  const app = new App({ outdir: options.outdir, skipValidation: false, stackTraces: false });
   for (const name of options.environments ?? ENVIRONMENT_NAMES)
     new LakeStack(app, stackName(name), {
       lake: options.config,
