@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { RedshiftCluster } from "@cdktf/provider-aws/lib/redshift-cluster";
+import { RedshiftserverlessWorkgroup } from "@cdktf/provider-aws/lib/redshiftserverless-workgroup";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Parser } from "node-sql-parser";
@@ -258,17 +260,13 @@ describe("Warehouse: one way to connect, whichever engine", () => {
     });
   });
 
-  it("keeps the serverless members, and refuses them on a cluster with a message naming the way out", () => {
+  it("exposes the serverless parts or the provisioned parts, never both", () => {
     const serverless = build().warehouse;
-    expect(serverless.workgroup).toBe(serverless.serverless?.workgroup);
-    expect(serverless.namespace).toBe(serverless.serverless?.namespace);
-    expect(serverless.usageLimit).toBe(serverless.serverless?.usageLimit);
+    expect(serverless.serverless?.workgroup).toBeInstanceOf(RedshiftserverlessWorkgroup);
     expect(serverless.provisioned).toBeUndefined();
     const cluster = build({ engine: "provisioned" }).warehouse;
     expect(cluster.serverless).toBeUndefined();
-    expect(() => cluster.workgroup).toThrow(
-      'Warehouse: workgroup exists only with engine "serverless" (this one is "provisioned"); use endpoint, adminSecretArn or provisioned',
-    );
+    expect(cluster.provisioned?.cluster).toBeInstanceOf(RedshiftCluster);
   });
 
   it("fills in the external-schema SQL for a cluster too", () => {

@@ -309,21 +309,6 @@ export class Warehouse extends Construct {
     }
   }
 
-  /** @deprecated Serverless only: use `serverless?.namespace`. Throws for a provisioned warehouse. */
-  get namespace(): RedshiftserverlessNamespace {
-    return this.serverlessParts("namespace").namespace;
-  }
-
-  /** @deprecated Serverless only: use `serverless?.workgroup`, or `endpoint` to connect. Throws for a provisioned warehouse. */
-  get workgroup(): RedshiftserverlessWorkgroup {
-    return this.serverlessParts("workgroup").workgroup;
-  }
-
-  /** @deprecated Serverless only: use `serverless?.usageLimit`. Throws for a provisioned warehouse. */
-  get usageLimit(): RedshiftserverlessUsageLimit {
-    return this.serverlessParts("usageLimit").usageLimit;
-  }
-
   /** The external-schema SQL for this warehouse's curated database, role and region. */
   externalSchemaSql(): string {
     return readFileSync(EXTERNAL_SCHEMA_SQL_FILE, "utf8")
@@ -374,14 +359,6 @@ export class Warehouse extends Construct {
       ],
     });
     this.keyPolicy.putStatement(this.keyStatements);
-  }
-
-  private serverlessParts(member: string): ServerlessParts {
-    if (!this.serverless)
-      throw new Error(
-        `Warehouse: ${member} exists only with engine "serverless" (this one is "${this.engine}"); use endpoint, adminSecretArn or provisioned`,
-      );
-    return this.serverless;
   }
 }
 
