@@ -237,6 +237,6 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   for (const [name, e] of Object.entries(manifest))
     console.log(`${name.padEnd(16)} ${(e.size / 1024).toFixed(1).padStart(9)} KiB  ${e.sha256}`);
   console.log(
-    `built ${Object.keys(manifest).length} zips into ${relative(process.cwd(), outDir) || "."} in ${millis} ms`,
+    `built ${Object.keys(manifest).length} zips into ${relative(process.cwd(), outDir).replace(/^$/, ".")} in ${millis} ms`,
   );
 }

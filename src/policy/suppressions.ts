@@ -48,7 +48,8 @@ export function validateSuppressions(
 ): readonly Suppression[] {
   const problems: string[] = [];
   suppressions.forEach((s, i) => {
-    const at = `suppression ${i} (${s.ruleId || "?"} ${s.address || "?"})`;
+    const known = (field: string | undefined) => (field === undefined || field === "" ? "?" : field);
+    const at = `suppression ${i} (${known(s.ruleId)} ${known(s.address)})`;
     if (typeof s.reason !== "string" || s.reason.trim().length === 0) problems.push(`${at}: has no reason`);
     if (!ruleIds.includes(s.ruleId)) problems.push(`${at}: unknown rule id "${s.ruleId}"`);
     if (typeof s.address !== "string" || s.address.trim().length === 0)

@@ -170,7 +170,7 @@ export const lambdaRules: readonly Rule[] = [
           fn,
           family !== undefined && version >= family.minimum,
           `runtime ${runtime}`,
-          `runtime ${runtime || "(unset)"} is not supported; use ${family?.text ?? "nodejs22.x or newer"}`,
+          `runtime ${runtime === "" ? "(unset)" : runtime} is not supported; use ${family?.text ?? "nodejs22.x or newer"}`,
         );
       }),
   },
