@@ -38,13 +38,13 @@ NEED_MOTO = $(call need,python3,install Python 3.11) && $(call need,moto_server,
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_\/-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_\/-]+:.*## / {printf "  \033[36m%-17s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  ENV=test|sandbox|local (default test), e.g. make tf/plan ENV=sandbox"
 
 ## ---- build
 
 .PHONY: install
-install: node_modules/.installed ## Install the pinned toolchain (npm ci)
+install: node_modules/.installed ## Install the pinned toolchain from the lock file (npm install)
 
 # `npm install`, not `npm ci`: the registry here lacks some other platforms' optional binaries (biome, duckdb for
 # darwin/win32), which npm leaves out of the lock file and `npm ci` then refuses. With the lock present,
