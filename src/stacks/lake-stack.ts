@@ -13,6 +13,7 @@ import { buildEventing, type LakeEventing } from "./eventing.js";
 import { buildGovernance, type LakeGovernance } from "./governance.js";
 import { buildNetwork } from "./network.js";
 import { buildProcessing, type LakeProcessing } from "./processing.js";
+import { RoleBoundaryAspect, roleBoundaryArn } from "./role-boundary.js";
 import { buildWarehouse, type LakeWarehouse } from "./warehouse.js";
 import { buildZones, type LakeZones } from "./zones.js";
 
@@ -77,6 +78,7 @@ export class LakeStack extends TerraformStack {
     });
 
     this.outputs();
+    Aspects.of(this).add(new RoleBoundaryAspect(roleBoundaryArn(context.partition)));
     if (compat.isLocal) Aspects.of(this).add(new LocalDriftAspect());
   }
 

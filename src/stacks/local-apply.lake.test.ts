@@ -1,3 +1,4 @@
+import { GetRoleCommand, IAMClient, ListRolesCommand } from "@aws-sdk/client-iam";
 import { GetKeyRotationStatusCommand, KMSClient } from "@aws-sdk/client-kms";
 import {
   GetBucketEncryptionCommand,
@@ -92,5 +93,30 @@ describe("the zones applied to moto", () => {
       deadLetterTargetArn: "arn:aws:sqs:us-east-1:123456789012:event-lake-local-drop-to-raw-dlq",
       maxReceiveCount: 5,
     });
+  });
+});
+
+describe("the roles applied to moto", () => {
+  it("gives every lake role the PowerUserAccess permissions boundary", async () => {
+    const iam = new IAMClient(motoClientConfig(lake().endpoint));
+    const names: string[] = [];
+    for (let marker: string | undefined, page = 0; page < 20; page++) {
+      const listed = await iam.send(new ListRolesCommand({ Marker: marker }));
+      names.push(
+        ...(listed.Roles ?? []).map((r) => r.RoleName ?? "").filter((n) => n.startsWith("event-lake-local-")),
+      );
+      marker = listed.Marker;
+      if (!listed.IsTruncated) break;
+    }
+    // ListRoles never returns boundaries (in AWS as in moto): read each role.
+    const boundaries = await Promise.all(
+      names.map(async (RoleName) => {
+        const { Role } = await iam.send(new GetRoleCommand({ RoleName }));
+        return `${RoleName} ${Role?.PermissionsBoundary?.PermissionsBoundaryArn ?? "none"}`;
+      }),
+    );
+
+    expect(names.length).toBeGreaterThan(10);
+    expect(boundaries.filter((b) => !b.endsWith(" arn:aws:iam::aws:policy/PowerUserAccess"))).toEqual([]);
   });
 });
