@@ -202,3 +202,70 @@ describe("the apply role's iam:PassRole", () => {
     expect([...trusted].filter((service) => !PASS_ROLE_SERVICES.includes(service)).sort()).toEqual([]);
   }, 60_000);
 });
+
+describe("the apply role's IAM: only on roles that carry the lake's boundary", () => {
+  const boundary = "arn:aws:iam::aws:policy/PowerUserAccess";
+  const lakeRole = "arn:aws:iam::111111111111:role/event-lake-test-drop-to-raw";
+  let allows: (action: string, resource: string, context?: Record<string, string>) => boolean;
+
+  beforeAll(async () => {
+    const { PolicyEvaluator } = await import("../../modules/personas/policy-evaluator.js");
+    const evaluator = new PolicyEvaluator(bootstrap, {
+      partition: "aws",
+      region: "eu-west-1",
+      account: "111111111111",
+    });
+    allows = (action, resource, context) =>
+      evaluator.allows("github-test/apply-role", { action, resource, ...(context ? { context } : {}) });
+  });
+
+  it("creates and changes a lake role's permissions only with the boundary", () => {
+    const bounded = { "iam:PermissionsBoundary": boundary };
+
+    for (const action of [
+      "iam:CreateRole",
+      "iam:PutRolePolicy",
+      "iam:AttachRolePolicy",
+      "iam:DetachRolePolicy",
+    ]) {
+      expect(allows(action, lakeRole, bounded), action).toBe(true);
+      expect(allows(action, lakeRole), `${action} without a boundary`).toBe(false);
+      expect(
+        allows(action, lakeRole, {
+          "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess",
+        }),
+        `${action} with another boundary`,
+      ).toBe(false);
+    }
+    expect(allows("iam:PutRolePermissionsBoundary", lakeRole, bounded)).toBe(true);
+    expect(allows("iam:DeleteRolePermissionsBoundary", lakeRole, bounded)).toBe(false);
+    expect(allows("iam:UpdateAssumeRolePolicy", lakeRole)).toBe(true);
+    expect(allows("iam:DeleteRole", lakeRole)).toBe(true);
+  });
+
+  it("never changes the CI roles, although their names match <prefix>-*", () => {
+    const ci = ciRoleArns(loadConfig({ env: {} }), loadConfig({ env: {} }).environments.test);
+    // Even a request that claims the boundary: the CI roles are denied outright.
+    const bounded = { "iam:PermissionsBoundary": boundary };
+
+    for (const role of [ci.apply, ci.plan])
+      for (const action of [
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+        "iam:DeleteRole",
+      ])
+        expect(allows(action, role, bounded), `${action} on ${role}`).toBe(false);
+    expect(allows("iam:GetRole", ci.apply)).toBe(true);
+  });
+
+  it("reaches no role outside the environment's prefix", () => {
+    expect(
+      allows("iam:CreateRole", "arn:aws:iam::111111111111:role/admin", {
+        "iam:PermissionsBoundary": boundary,
+      }),
+    ).toBe(false);
+  });
+});

@@ -14,6 +14,7 @@ import { RolePolicy } from "../../modules/role-policy/index.js";
 import { ZoneBucket } from "../../modules/zone-bucket/index.js";
 import type { EnvironmentConfig, GithubConfig, LakeConfig } from "../config/types.js";
 import { addAwsProvider, awsProviderConfig } from "./aws-provider.js";
+import { roleBoundaryArn } from "./role-boundary.js";
 
 export interface BootstrapStackProps {
   readonly lake: LakeConfig;
@@ -196,14 +197,31 @@ export class BootstrapStack extends TerraformStack {
 
       // Apply: PowerUserAccess (every service the stack uses, no IAM, no Organizations), plus IAM on the
       // environment's own roles and policies only: the roles the lake creates are all named `<prefix>-…`.
+      // What a role may do is set or changed only on roles that carry the lake's boundary (role-boundary.ts), so
+      // apply cannot create a role with more than PowerUserAccess, and cannot touch the CI roles (which match
+      // `<prefix>-*` but have no boundary) to grow its own powers or widen who may assume them.
       const apply = role("apply", [`${repo}:environment:${name}`], "PowerUserAccess");
-      const own = [
-        `arn:${aws.partition}:iam::${env.accountId}:role/${env.prefix}-*`,
-        `arn:${aws.partition}:iam::${env.accountId}:policy/${env.prefix}-*`,
-      ];
+      const ownRoles = `arn:${aws.partition}:iam::${env.accountId}:role/${env.prefix}-*`;
+      const own = [ownRoles, `arn:${aws.partition}:iam::${env.accountId}:policy/${env.prefix}-*`];
       this.inlinePolicy(scope, "apply", apply, provider, [
         { actions: ["sts:AssumeRole"], resources: [arns.apply, arns.stateApply] },
         { actions: IAM_APPLY_ACTIONS, resources: own },
+        {
+          actions: IAM_BOUNDED_ROLE_ACTIONS,
+          resources: [ownRoles],
+          condition: [
+            {
+              test: "StringEquals",
+              variable: "iam:PermissionsBoundary",
+              values: [roleBoundaryArn(aws.partition)],
+            },
+          ],
+        },
+        {
+          effect: "Deny",
+          actions: [...IAM_BOUNDED_ROLE_ACTIONS, ...IAM_ROLE_CHANGES, "iam:DeleteRolePermissionsBoundary"],
+          resources: [arns.plan, arns.apply],
+        },
         {
           actions: ["iam:PassRole"],
           resources: [own[0] as string],
@@ -270,22 +288,23 @@ export class BootstrapStack extends TerraformStack {
   }
 }
 
-/** What `terraform apply` does to the lake's own roles and policies (create, update, tag, delete). */
-const IAM_APPLY_ACTIONS = [
-  "iam:CreateRole",
+/**
+ * What `terraform apply` does to the lake's own roles and policies, besides setting what a role may do: read and
+ * tag roles, change their trust and settings, delete them, and manage the lake's own managed policies.
+ */
+const IAM_ROLE_CHANGES = [
   "iam:DeleteRole",
-  "iam:GetRole",
   "iam:UpdateRole",
   "iam:UpdateAssumeRolePolicy",
   "iam:TagRole",
   "iam:UntagRole",
+];
+const IAM_APPLY_ACTIONS = [
+  "iam:GetRole",
+  ...IAM_ROLE_CHANGES,
   "iam:ListRoleTags",
-  "iam:PutRolePolicy",
   "iam:GetRolePolicy",
-  "iam:DeleteRolePolicy",
   "iam:ListRolePolicies",
-  "iam:AttachRolePolicy",
-  "iam:DetachRolePolicy",
   "iam:ListAttachedRolePolicies",
   "iam:ListInstanceProfilesForRole",
   "iam:CreatePolicy",
@@ -297,6 +316,19 @@ const IAM_APPLY_ACTIONS = [
   "iam:DeletePolicyVersion",
   "iam:TagPolicy",
   "iam:UntagPolicy",
+];
+
+/**
+ * What sets a role's permissions: allowed to apply only while `iam:PermissionsBoundary` (the boundary the role has,
+ * or is being given) is the lake's. Removing the boundary is never allowed.
+ */
+const IAM_BOUNDED_ROLE_ACTIONS = [
+  "iam:CreateRole",
+  "iam:PutRolePermissionsBoundary",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
 ];
 
 /**
