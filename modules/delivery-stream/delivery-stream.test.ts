@@ -8,7 +8,7 @@ import orders from "../../src/pipelines/definitions/orders.js";
 import { definePipeline, type PipelineDeclaration } from "../../src/pipelines/types.js";
 import { pipelineProblems } from "../../src/pipelines/validate.js";
 import { StackIndex, type TerraformJson } from "../../src/policy/engine.js";
-import { RULES } from "../../src/policy/rules/index.js";
+import { MODULE_RULES } from "../../src/policy/rules/index.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { AwsContext } from "../aws-context/index.js";
 import { PolicyEvaluator } from "../personas/policy-evaluator.js";
@@ -253,7 +253,7 @@ describe("DeliveryStream: secure defaults", () => {
 
   it("passes the rule pack on every resource it builds", () => {
     const index = new StackIndex("delivery-stream", json as unknown as TerraformJson);
-    const mine = RULES.flatMap((r) =>
+    const mine = MODULE_RULES.flatMap((r) =>
       r
         .check(index)
         .filter((f) => f.address.includes(".stream-clicks_"))

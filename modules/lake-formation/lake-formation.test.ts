@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { StackIndex, type TerraformJson } from "../../src/policy/engine.js";
-import { RULES } from "../../src/policy/rules/index.js";
+import { MODULE_RULES } from "../../src/policy/rules/index.js";
 import { lakeParts } from "../../src/testing/lake-parts.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { PolicyEvaluator } from "../personas/policy-evaluator.js";
@@ -230,7 +230,7 @@ describe("LakeFormationZones: registration, settings and tags", () => {
   it("passes the project's rule pack with no finding on its own resources", () => {
     const { raw } = build();
     const stack = new StackIndex("lake-formation", raw as TerraformJson);
-    const ours = RULES.flatMap((rule) =>
+    const ours = MODULE_RULES.flatMap((rule) =>
       rule.check(stack).map((finding) => ({ rule: rule.id, ...finding })),
     ).filter((f) => f.address.includes(".lake-formation_"));
     // The registration role's policies were checked (IAM rules), and none was found wanting.

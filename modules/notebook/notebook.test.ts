@@ -9,7 +9,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StackIndex } from "../../src/policy/engine.js";
 import { wildcardResourceException } from "../../src/policy/iam-exceptions.js";
-import { RULES } from "../../src/policy/rules/index.js";
+import { MODULE_RULES } from "../../src/policy/rules/index.js";
 import { lakeParts } from "../../src/testing/lake-parts.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { NETWORK_DEFAULTS } from "../network/index.js";
@@ -217,7 +217,7 @@ describe("SagemakerNotebook: secure defaults", () => {
 
   it("passes the rule pack but for the EC2 calls that accept only '*' (until they are listed as exceptions)", () => {
     const stack = new StackIndex("notebook", raw as ConstructorParameters<typeof StackIndex>[1]);
-    const findings = RULES.flatMap((rule) =>
+    const findings = MODULE_RULES.flatMap((rule) =>
       rule
         .check(stack)
         // The zones, catalog and network here are bare fixtures (no access-log bucket): only the notebook is judged.

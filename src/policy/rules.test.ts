@@ -454,6 +454,15 @@ const FAILING: Record<
       address: "aws_iam_role.ingest",
     },
   ],
+  "IAM.RoleBoundary": [
+    {
+      why: "no permissions_boundary",
+      json: mutated((_, at) => {
+        delete at("aws_iam_role.ingest")["permissions_boundary"];
+      }),
+      address: "aws_iam_role.ingest",
+    },
+  ],
   "IAM.StaticPolicy": [
     {
       why: "jsonencode of an HCL object",

@@ -27,6 +27,13 @@ export const SUPPRESSIONS: readonly Suppression[] = [
       "an access-log bucket is the destination of other buckets' server access logs; logging it into itself would loop and into another bucket only moves the gap",
   })),
   {
+    ruleId: "IAM.RoleBoundary",
+    stack: "bootstrap",
+    address: "aws_iam_role.*",
+    reason:
+      "the bootstrap stack's roles are the ones that hold IAM (the CI apply role creates the lake's bounded roles, the plan and state roles are read-only or state-only); a PowerUserAccess boundary would take away exactly the IAM they exist for, and `make tf/bootstrap` runs with an administrator's credentials, not CI's",
+  },
+  {
     ruleId: "IAM.NoWildcardResources",
     address: "aws_iam_role_policy.curated-*_policy_*",
     reason:

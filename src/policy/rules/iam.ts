@@ -164,6 +164,24 @@ export const iamRules: readonly Rule[] = [
     },
   },
   {
+    id: "IAM.RoleBoundary",
+    level: "error",
+    title: "Every role has a permissions boundary",
+    explanation:
+      "A boundary caps what a role can ever do, whatever policies are attached to it later; the lake's roles carry AWS's PowerUserAccess (no IAM), and CI may change a role's permissions only while it carries it (src/stacks/role-boundary.ts).",
+    check: (stack) =>
+      stack
+        .resources("aws_iam_role")
+        .map((role) =>
+          verdict(
+            role,
+            typeof role.body["permissions_boundary"] === "string" && role.body["permissions_boundary"] !== "",
+            `boundary ${String(role.body["permissions_boundary"])}`,
+            "has no permissions_boundary",
+          ),
+        ),
+  },
+  {
     id: "IAM.StaticPolicy",
     level: "warning",
     title: "Policies can be read statically (built with DataAwsIamPolicyDocument or literal JSON)",
