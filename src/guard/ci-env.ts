@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { loadConfig } from "../config/index.js";
 import type { LakeConfig } from "../config/types.js";
-import { CI_ENVIRONMENTS, type CiEnvironment, ciRoleArns } from "../stacks/bootstrap-stack.js";
+import { CI_ENVIRONMENTS, type CiEnvironment, ciRoleArns } from "../stacks/github-ci.js";
 
 export type CiRoleKind = "plan" | "apply";
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/index.js";
 import { maskHashes, type StackJson, synthApp } from "../testing/synth.js";
-import { ciRoleArns } from "./bootstrap-stack.js";
+import { ciRoleArns } from "./github-ci.js";
 
 type Statement = {
   effect?: string;
@@ -173,7 +173,7 @@ describe("the bootstrap stack's GitHub CI roles", () => {
 describe("the apply role's iam:PassRole", () => {
   it("covers every service a lake role trusts, with every feature on", async () => {
     const { synthApp } = await import("../testing/synth.js");
-    const { PASS_ROLE_SERVICES } = await import("./bootstrap-stack.js");
+    const { PASS_ROLE_SERVICES } = await import("./github-ci.js");
     const features = [
       "NAT_GATEWAY",
       "LAMBDAS_IN_VPC",

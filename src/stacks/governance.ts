@@ -6,8 +6,8 @@ import { PERSONAS_DEFAULTS, type Persona, Personas } from "../../modules/persona
 import type { LakeConfig } from "../config/types.js";
 import { bucketName, NAME_LIMITS, physicalName } from "../naming.js";
 import type { LakeAnalytics } from "./analytics.js";
-import { ciRoleArns } from "./bootstrap-stack.js";
 import type { LakeParts } from "./context.js";
+import { ciRoleArns } from "./github-ci.js";
 
 /** Who may do what in the lake, and the record of what they did: personas, the audit trail, Lake Formation. */
 export interface LakeGovernance {
