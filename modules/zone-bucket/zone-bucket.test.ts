@@ -205,6 +205,29 @@ describe("ZoneBucket options", () => {
     ).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
   });
 
+  it("grants delete and version listing under a prefix, with no key use and no version deletes", () => {
+    const { one } = synth({}, (zone, stack) => {
+      const role = new IamRole(stack, "role", { name: "converter", assumeRolePolicy: "{}" });
+      const rolePolicy = new RolePolicy(stack, "role-policy", { role });
+      zone.grantDelete(rolePolicy, "orders/");
+      zone.grantListVersions(rolePolicy, "orders/");
+    });
+
+    expect(one("data", "aws_iam_policy_document", "role-policy_document")["statement"]).toEqual([
+      { actions: ["s3:DeleteObject"], resources: ["${aws_s3_bucket.zone_bucket.arn}/orders/*"] },
+      {
+        actions: ["s3:ListBucket"],
+        resources: ["${aws_s3_bucket.zone_bucket.arn}"],
+        condition: [{ test: "StringLike", variable: "s3:prefix", values: ["orders/*"] }],
+      },
+      {
+        actions: ["s3:ListBucketVersions"],
+        resources: ["${aws_s3_bucket.zone_bucket.arn}"],
+        condition: [{ test: "StringLike", variable: "s3:prefix", values: ["orders/*"] }],
+      },
+    ]);
+  });
+
   it("grants read and write to a role's policy and to the key policy, scoped to the prefix and via S3 only", () => {
     const { policy, one } = synth({}, (zone, stack) => {
       const role = new IamRole(stack, "role", { name: "converter", assumeRolePolicy: "{}" });

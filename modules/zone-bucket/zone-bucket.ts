@@ -157,6 +157,26 @@ export class ZoneBucket extends Construct {
   }
 
   /**
+   * List and delete objects under `prefix` (a delete marker in a versioned zone: older versions stay until the
+   * lifecycle expires them). Deleting needs no key.
+   */
+  grantDelete(grantee: Grantee, prefix = ""): void {
+    grantee.addStatements(
+      { actions: ["s3:DeleteObject"], resources: [this.objectsArn(prefix)] },
+      listStatement(this, prefix),
+    );
+  }
+
+  /** List the versions of objects under `prefix` (ids and dates, not content). */
+  grantListVersions(grantee: Grantee, prefix = ""): void {
+    grantee.addStatements({
+      actions: ["s3:ListBucketVersions"],
+      resources: [this.bucket.arn],
+      condition: prefix ? [{ test: "StringLike", variable: "s3:prefix", values: [`${prefix}*`] }] : undefined,
+    });
+  }
+
+  /**
    * Let an AWS service use this zone's key, e.g. S3 publishing to a topic encrypted with it. Scoped to this account
    * and, where given, to the one resource that acts.
    */
