@@ -13,8 +13,10 @@ describe("configFromEnv", () => {
       ledgerTable: "ledger",
       memoryLimitMb: 1024,
       compression: "snappy",
+      resolveEventVersions: false,
     });
     expect(configFromEnv(base).memoryLimitMb).toBe(256);
+    expect(configFromEnv({ ...base, RESOLVE_EVENT_VERSIONS: "true" }).resolveEventVersions).toBe(true);
   });
 
   it("takes explicit DuckDB memory and compression", () => {
@@ -28,10 +30,16 @@ describe("configFromEnv", () => {
   it("reports every bad variable at once", () => {
     // act / assess
     expect(() =>
-      configFromEnv({ RAW_BUCKET: "raw", DUCKDB_MEMORY_MB: "12", PARQUET_COMPRESSION: "gzip" }),
+      configFromEnv({
+        RAW_BUCKET: "raw",
+        DUCKDB_MEMORY_MB: "12",
+        PARQUET_COMPRESSION: "gzip",
+        RESOLVE_EVENT_VERSIONS: "yes",
+      }),
     ).toThrow(
       "drop-to-raw configuration: QUARANTINE_BUCKET is not set; LEDGER_TABLE is not set; " +
-        'DUCKDB_MEMORY_MB "12" must be a whole number >= 64; PARQUET_COMPRESSION "gzip" is not snappy or zstd',
+        'DUCKDB_MEMORY_MB "12" must be a whole number >= 64; PARQUET_COMPRESSION "gzip" is not snappy or zstd; ' +
+        'RESOLVE_EVENT_VERSIONS "yes" is not true or false',
     );
   });
 });

@@ -6,7 +6,8 @@ export const DUCKDB_MEMORY_SHARE = 0.5;
 /**
  * The core's configuration from the function's environment: RAW_BUCKET, QUARANTINE_BUCKET and LEDGER_TABLE (required);
  * DUCKDB_MEMORY_MB (default half of AWS_LAMBDA_FUNCTION_MEMORY_SIZE, else 256), PARQUET_COMPRESSION (snappy|zstd,
- * default snappy) and TMPDIR-independent /tmp. Every problem is reported at once, naming the variable.
+ * default snappy), RESOLVE_EVENT_VERSIONS (true|false, default false: the local stack sets it, see DropToRawConfig) and
+ * TMPDIR-independent /tmp. Every problem is reported at once, naming the variable.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DropToRawConfig {
   const problems: string[] = [];
@@ -28,6 +29,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DropToRawCo
   const compression = env["PARQUET_COMPRESSION"] ?? "snappy";
   if (compression !== "snappy" && compression !== "zstd")
     problems.push(`PARQUET_COMPRESSION "${compression}" is not snappy or zstd`);
+  const resolve = env["RESOLVE_EVENT_VERSIONS"] ?? "false";
+  if (resolve !== "true" && resolve !== "false")
+    problems.push(`RESOLVE_EVENT_VERSIONS "${resolve}" is not true or false`);
   if (problems.length > 0) throw new Error(`drop-to-raw configuration: ${problems.join("; ")}`);
   return {
     rawBucket,
@@ -35,5 +39,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DropToRawCo
     ledgerTable,
     memoryLimitMb,
     compression: compression as "snappy" | "zstd",
+    resolveEventVersions: resolve === "true",
   };
 }

@@ -7,6 +7,7 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutBucketNotificationConfigurationCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -401,5 +402,126 @@ describe("drop-to-raw against moto", () => {
         "the object was overwritten after the event (its ETag changed); the new version has its own event",
     });
     expect(await keys(RAW, "orders/ingest_date=2026-11-24/")).toEqual([]);
+  });
+});
+
+describe("drop-to-raw against moto: a key's newest version wins (versioned drop bucket, as the lake's)", () => {
+  const VERSIONED = "lake-drop-versioned";
+  const ORDERS = readFileSync(new URL("orders.csv", SAMPLES), "utf8");
+  /** The sample's header and its first `n` rows: a smaller, corrected file under the same key. */
+  const firstRows = (n: number) =>
+    `${ORDERS.split("\n")
+      .slice(0, n + 1)
+      .join("\n")}\n`;
+
+  beforeAll(async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: VERSIONED }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: VERSIONED, VersioningConfiguration: { Status: "Enabled" } }),
+    );
+  });
+
+  /** Puts a version and returns it as a real S3 event names it (bucket, key, version id). */
+  async function put(key: string, body: string): Promise<SourceObject> {
+    const { VersionId, ETag } = await s3.send(
+      new PutObjectCommand({ Bucket: VERSIONED, Key: key, Body: body }),
+    );
+    return { bucket: VERSIONED, key, versionId: VersionId, eTag: ETag?.replace(/"/g, "") };
+  }
+
+  async function rawRows(prefix: string): Promise<bigint[]> {
+    return (await parquetRows(await keys(RAW, prefix))).map((r) => r["order_id"] as bigint).sort();
+  }
+
+  it("replaces the first version's rows and quarantine when the file is put again", async () => {
+    // prepare: the full sample (10 good rows, 2 bad), then a corrected file of 3 good rows under the same key
+    const key = "orders/ingest_date=2026-12-01/resent.csv";
+    const first = await put(key, ORDERS);
+    const firstOutcome = await processObject(first, config, deps());
+    const second = await put(key, firstRows(3));
+
+    // act
+    const secondOutcome = await processObject(second, config, deps());
+
+    // assess: raw and quarantine hold the newest version's outputs only
+    expect(firstOutcome).toMatchObject({ status: "converted", rowsOut: 10, rowsRejected: 2 });
+    expect(secondOutcome).toMatchObject({ status: "converted", rowsIn: 3, rowsOut: 3, rowsRejected: 0 });
+    expect(await rawRows("orders/ingest_date=2026-12-01/")).toEqual([1001n, 1002n, 1003n]);
+    expect(await keys(QUARANTINE, "orders/ingest_date=2026-12-01/")).toEqual([]);
+    expect(logs.find((l) => l.message === "older versions' outputs deleted")?.attributes).toMatchObject({
+      pk: secondOutcome.pk,
+      versions: 1,
+    });
+  });
+
+  it("does not convert a version whose event arrives after a newer version was put", async () => {
+    // prepare: two puts, neither converted yet; the older event is delivered first
+    const key = "orders/ingest_date=2026-12-02/late.csv";
+    const older = await put(key, ORDERS);
+    const newer = await put(key, firstRows(2));
+
+    // act
+    const olderOutcome = await processObject(older, config, deps());
+    const newerOutcome = await processObject(newer, config, deps());
+    const redelivered = await processObject(older, config, deps());
+
+    // assess: the older one is recorded as superseded, with nothing written; the newer one converts
+    expect(olderOutcome).toMatchObject({
+      status: "skipped",
+      reason: `superseded by version ${newer.versionId} of the same key before conversion: only a key's newest version is converted`,
+    });
+    expect((await ledgerItem(olderOutcome.pk))?.["outcome"]?.S).toBe("skipped");
+    expect(newerOutcome).toMatchObject({ status: "converted", rowsOut: 2 });
+    expect(redelivered.status).toBe("already-processed");
+    expect(await rawRows("orders/ingest_date=2026-12-02/")).toEqual([1001n, 1002n]);
+  });
+
+  it("deletes its own outputs when a newer version is put while it converts", async () => {
+    // prepare: the newer version is put right after the older one's check, before its outputs are written
+    const key = "orders/ingest_date=2026-12-03/racing.csv";
+    const older = await put(key, ORDERS);
+    let newer: SourceObject | undefined;
+    let listings = 0;
+    const racing = new Proxy(s3, {
+      get(target, property, receiver) {
+        if (property !== "send") return Reflect.get(target, property, receiver);
+        return async (command: { constructor: { name: string } }) => {
+          const result = await target.send(command as never);
+          if (command.constructor.name === "ListObjectVersionsCommand" && ++listings === 1)
+            newer = await put(key, firstRows(1));
+          return result;
+        };
+      },
+    });
+
+    // act
+    const olderOutcome = await processObject(older, config, { ...deps(), s3: racing });
+    const newerOutcome = await processObject(newer as SourceObject, config, deps());
+
+    // assess: the older one wrote, saw the newer version, deleted its own outputs; raw holds the newer rows only
+    expect(olderOutcome).toMatchObject({
+      status: "skipped",
+      reason: `superseded by version ${newer?.versionId} of the same key while converting; this version's outputs were deleted: only a key's newest version is kept`,
+    });
+    expect(
+      logs.find((l) => l.message === "superseded while converting; own outputs deleted")?.attributes,
+    ).toMatchObject({ pk: olderOutcome.pk, newer: newer?.versionId });
+    expect(newerOutcome).toMatchObject({ status: "converted", rowsOut: 1 });
+    expect(await rawRows("orders/ingest_date=2026-12-03/")).toEqual([1001n]);
+    expect(await keys(QUARANTINE, "orders/ingest_date=2026-12-03/")).toEqual([]);
+  });
+
+  it("leaves another key's outputs alone, also one the key is a prefix of", async () => {
+    // prepare: `a.csv` and `a.csv.bak` share a prefix; a new version of `a.csv` must not touch `a.csv.bak`
+    const key = "orders/ingest_date=2026-12-04/a.csv";
+    const other = await put(`${key}.bak`, firstRows(2));
+    await processObject(other, config, deps());
+    await processObject(await put(key, firstRows(1)), config, deps());
+
+    // act
+    await processObject(await put(key, firstRows(3)), config, deps());
+
+    // assess
+    expect(await rawRows("orders/ingest_date=2026-12-04/")).toEqual([1001n, 1001n, 1002n, 1002n, 1003n]);
   });
 });

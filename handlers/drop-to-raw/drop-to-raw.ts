@@ -30,6 +30,7 @@ import {
   UNKNOWN_PIPELINE_PREFIX,
 } from "./paths.js";
 import { UnreadableFileError } from "./prepare.js";
+import { deleteOutputsOf, versionsOf } from "./supersede.js";
 
 /**
  * The drop-to-raw core: one dropped object in, Parquet in the raw zone and rejected rows (or the whole file) in
@@ -51,6 +52,12 @@ export interface DropToRawConfig {
   readonly threads?: number;
   /** Parquet compression. @default "snappy" */
   readonly compression?: "zstd" | "snappy";
+  /**
+   * Find the version of an object whose event names only its ETag, with a HEAD conditioned on it. AWS names the
+   * version in every event of a versioned bucket; moto never does (local gap `s3-event-version-id`), and without the
+   * version a key's newest version cannot win (supersede.ts). @default false
+   */
+  readonly resolveEventVersions?: boolean;
 }
 
 /** The subset of the Powertools logger the core uses. */
@@ -107,7 +114,7 @@ export async function processObject(
   config: DropToRawConfig,
   deps: DropToRawDeps,
 ): Promise<Outcome> {
-  const object = await withIdentity(source, deps.s3);
+  const object = await withIdentity(source, deps.s3, config.resolveEventVersions ?? false);
   const pk = ledgerKey(object);
   const base: Base = { pk, bucket: object.bucket, key: object.key };
   const owner = deps.owner ?? crypto.randomUUID();
@@ -188,6 +195,13 @@ async function run(
     return quarantineFile(object, UNKNOWN_PIPELINE_PREFIX, date, name, reason, base, config, deps);
   }
 
+  const newer = await newerVersion(object, deps.s3);
+  if (newer !== undefined) {
+    const reason = `superseded by version ${newer} of the same key before conversion: only a key's newest version is converted`;
+    deps.logger.info("superseded; not converted", { pk: base.pk, newer });
+    return { ...base, status: "skipped", reason };
+  }
+
   let response: GetObjectCommandOutput;
   try {
     response = await deps.s3.send(
@@ -224,7 +238,17 @@ async function run(
     } catch (error) {
       body.destroy?.();
       if (!(error instanceof UnreadableFileError)) throw error;
-      return quarantineFile(object, pipeline.name, date, name, error.reason, base, config, deps);
+      const quarantined = await quarantineFile(
+        object,
+        pipeline.name,
+        date,
+        name,
+        error.reason,
+        base,
+        config,
+        deps,
+      );
+      return (await settleVersions(object, pipeline.name, date, config, deps, base)) ?? quarantined;
     }
     const rawKeys: string[] = [];
     const uploads = conversion.parquet.map((file) => {
@@ -249,6 +273,8 @@ async function run(
       });
     }
     await uploadAll(deps.s3, uploads);
+    const superseded = await settleVersions(object, pipeline.name, date, config, deps, base);
+    if (superseded !== undefined) return superseded;
     deps.logger.info("converted", {
       pk: base.pk,
       rowsIn: conversion.rowsIn,
@@ -339,15 +365,84 @@ async function quarantineFile(
   return { ...base, status: "quarantined", reason, quarantineKeys: [copyKey, sidecarKey] };
 }
 
+/** The key's newest version, when it is not `object`'s own; undefined for the newest or an unversioned object. */
+async function newerVersion(object: SourceObject, s3: S3Client): Promise<string | undefined> {
+  if (object.versionId === undefined) return undefined;
+  const newest = (await versionsOf(s3, object.bucket, object.key))[0];
+  return newest !== undefined && newest.versionId !== object.versionId ? newest.versionId : undefined;
+}
+
+/**
+ * After `object`'s outputs are written (supersede.ts): when it is its key's newest version, deletes the outputs of
+ * every older version and returns undefined; when a newer version was put meanwhile, deletes its own outputs and
+ * returns the skipped outcome to record instead.
+ */
+async function settleVersions(
+  object: SourceObject,
+  pipeline: string,
+  date: string,
+  config: DropToRawConfig,
+  deps: DropToRawDeps,
+  base: Base,
+): Promise<Done | undefined> {
+  if (object.versionId === undefined) return undefined;
+  const source = { bucket: object.bucket, key: object.key, pipeline };
+  const [newest, ...older] = await versionsOf(deps.s3, object.bucket, object.key);
+  if (newest !== undefined && newest.versionId !== object.versionId) {
+    const deleted = await deleteOutputsOf(deps.s3, source, { versionId: object.versionId, date }, config);
+    deps.logger.info("superseded while converting; own outputs deleted", {
+      pk: base.pk,
+      newer: newest.versionId,
+      deleted,
+    });
+    return {
+      ...base,
+      status: "skipped",
+      reason: `superseded by version ${newest.versionId} of the same key while converting; this version's outputs were deleted: only a key's newest version is kept`,
+    };
+  }
+  const deleted: string[] = [];
+  for (const version of older)
+    deleted.push(
+      ...(await deleteOutputsOf(
+        deps.s3,
+        source,
+        { versionId: version.versionId, date: ingestDate(object.key, version.lastModified) },
+        config,
+      )),
+    );
+  if (deleted.length > 0)
+    deps.logger.info("older versions' outputs deleted", { pk: base.pk, versions: older.length, deleted });
+  return undefined;
+}
+
 /** Fills in the ETag (and version) with a HEAD when the event carried neither. */
-async function withIdentity(source: SourceObject, s3: S3Client): Promise<SourceObject> {
-  if (source.versionId !== undefined || source.eTag !== undefined) return source;
-  const head = await s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key }));
-  return {
-    ...source,
-    versionId: head.VersionId !== undefined && head.VersionId !== "null" ? head.VersionId : undefined,
-    eTag: head.ETag?.replace(/^"|"$/g, ""),
-  };
+async function withIdentity(
+  source: SourceObject,
+  s3: S3Client,
+  resolveVersions: boolean,
+): Promise<SourceObject> {
+  if (source.versionId !== undefined) return source;
+  if (source.eTag !== undefined && !resolveVersions) return source;
+  try {
+    // With an ETag (moto's events, local gap s3-event-version-id): the version that holds that content.
+    const head = await s3.send(
+      new HeadObjectCommand({
+        Bucket: source.bucket,
+        Key: source.key,
+        ...(source.eTag !== undefined ? { IfMatch: `"${source.eTag}"` } : {}),
+      }),
+    );
+    return {
+      ...source,
+      versionId: head.VersionId !== undefined && head.VersionId !== "null" ? head.VersionId : undefined,
+      eTag: source.eTag ?? head.ETag?.replace(/^"|"$/g, ""),
+    };
+  } catch (error) {
+    // Overwritten or deleted since the event: the ETag stays the identity, and GetObject says why.
+    if (source.eTag !== undefined && goneReason(error) !== undefined) return source;
+    throw error;
+  }
 }
 
 /** Why the source object version cannot be read any more, or undefined for any other error. */

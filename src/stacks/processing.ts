@@ -60,12 +60,17 @@ export function buildProcessing(scope: Construct, parts: LakeParts): LakeProcess
       RAW_BUCKET: zones.raw.bucket.bucket,
       QUARANTINE_BUCKET: zones.quarantine.bucket.bucket,
       LEDGER_TABLE: ledger.table.name,
+      ...(compat.eventsNameVersions ? {} : { RESOLVE_EVENT_VERSIONS: "true" }),
     },
   });
   // Every prefix: an object under no pipeline's prefix is read and quarantined whole, never ignored.
   zones.drop.grantRead(converter.policy);
+  // A key's newest version wins (handlers/drop-to-raw/supersede.ts): list the key's versions, delete older outputs.
+  zones.drop.grantListVersions(converter.policy);
   zones.raw.grantWrite(converter.policy);
+  zones.raw.grantDelete(converter.policy);
   zones.quarantine.grantWrite(converter.policy);
+  zones.quarantine.grantDelete(converter.policy);
   ledger.grantReadWrite(converter.policy);
   eventing.converter.grantConsume(converter.policy);
   converter.addSqsSource(eventing.converter.queue, {
