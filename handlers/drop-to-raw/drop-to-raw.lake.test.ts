@@ -137,6 +137,27 @@ describe("drop-to-raw, bundled, against the applied lake", () => {
     expect(await rawRows("orders")).toHaveLength(expected["orders"]?.valid ?? -1);
   });
 
+  it("keeps only the newest version's rows when a corrected file is put under the same key", async () => {
+    // prepare: the orders sample's header and first three rows, all valid, under the sample's own key
+    const sample = expected["orders"]?.file ?? "";
+    const corrected = readFileSync(join("src/pipelines/samples", sample), "utf8").split("\n").slice(0, 4);
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: output("drop_bucket_name"),
+        Key: `${at("orders")}${sample}`,
+        Body: `${corrected.join("\n")}\n`,
+      }),
+    );
+
+    // act
+    const reports = await runner.drain();
+
+    // assess: the first version's ten rows and two quarantined lines are gone, the new three are there
+    expect(reports.map((r) => [r.received, r.failed])).toEqual([[1, 0]]);
+    expect((await rawRows("orders")).map((r) => Number(r["order_id"])).sort()).toEqual([1001, 1002, 1003]);
+    expect(await quarantinedLines("orders")).toEqual([]);
+  });
+
   it("sends a malformed message to the DLQ after maxReceiveCount failed deliveries, and logs why", async () => {
     await new SQSClient(motoClientConfig(lake().endpoint)).send(
       new SendMessageCommand({

@@ -46,6 +46,7 @@ describe("local compatibility", () => {
       sagemakerLifecycleConfig: true,
       lakeformationTagGrants: true,
       forceDestroyBuckets: false,
+      eventsNameVersions: true,
     });
   });
 
@@ -64,6 +65,7 @@ describe("local compatibility", () => {
       sagemakerLifecycleConfig: false,
       lakeformationTagGrants: false,
       forceDestroyBuckets: true,
+      eventsNameVersions: false,
     });
   });
 });

@@ -37,6 +37,12 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
       "in local, key filters also match the encoded prefix (orders%2F); handlers decode keys the way real S3 needs too",
   },
   {
+    id: "s3-event-version-id",
+    what: "events of a versioned bucket carry no versionId (nor a sequencer), only the ETag",
+    handling:
+      "in local only, drop-to-raw finds the version with a HEAD conditioned on the event's ETag (RESOLVE_EVENT_VERSIONS; AWS names the version in a versioned bucket's events), so a key's newest version wins in local too (found here)",
+  },
+  {
     id: "lambda-logging-config",
     what: "LoggingConfig (JSON log format, log group) is accepted but not returned, so every plan updates every function",
     handling:
@@ -167,6 +173,8 @@ export interface CompatSettings {
   readonly lakeformationTagGrants: boolean;
   /** Buckets may be force-destroyed: local data is disposable. */
   readonly forceDestroyBuckets: boolean;
+  /** S3 events name the object version (else drop-to-raw looks it up by ETag). */
+  readonly eventsNameVersions: boolean;
 }
 
 export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings {
@@ -185,6 +193,7 @@ export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings 
     sagemakerLifecycleConfig: !local,
     lakeformationTagGrants: !local,
     forceDestroyBuckets: local,
+    eventsNameVersions: !local,
   };
 }
 
