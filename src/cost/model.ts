@@ -444,7 +444,9 @@ export function estimate(volume: Volume, config: ModelConfig, prices: PriceTable
           rawObjects +
           curatedObjects +
           (transforms + volume.queriesPerDay) * a.athenaResultObjectsPerQuery,
-        listsPerDay: crawlRuns + transforms,
+        // crawler and transform listings, and the converter's ListObjectVersions before and after each file (a
+        // key's newest version wins); the partition listing on a re-put file is rare enough to leave out
+        listsPerDay: crawlRuns + transforms + files * 2,
         // converter GET, crawler reads, transform reads, query ranges, query result reads
         objectGetsPerDay:
           files + crawledObjects + rawObjects * a.getsPerParquetObject + queryGets + volume.queriesPerDay,
