@@ -1,5 +1,7 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { RolePolicy } from "../role-policy/index.js";
 import { LEDGER_TABLE_DEFAULTS, LedgerTable, type LedgerTableProps } from "./index.js";
 
 function synth(props: Partial<LedgerTableProps> = {}) {
@@ -40,6 +42,35 @@ describe("LedgerTable", () => {
   it("rejects an invalid table name", () => {
     expect(() => synth({ tableName: "no spaces" })).toThrow(
       'LedgerTable: tableName "no spaces" must be 3-255 letters, digits, "_", "-" or "."',
+    );
+  });
+
+  it("grantUpdateItems allows UpdateItem on one key prefix's items of this table only", () => {
+    // prepare
+    const stack = new TerraformStack(Testing.app(), "test");
+    const table = new LedgerTable(stack, "ledger", { tableName: "lake-ledger" });
+    const role = new IamRole(stack, "role", { name: "r", assumeRolePolicy: "{}" });
+    // act
+    table.grantUpdateItems(new RolePolicy(stack, "policy", { role }), "transform#");
+    // assess
+    const json = JSON.parse(Testing.synth(stack)) as {
+      data: Record<string, Record<string, { statement: unknown[] }>>;
+    };
+    const doc = Object.values(json.data["aws_iam_policy_document"] ?? {})[0];
+    expect(doc?.statement).toEqual([
+      {
+        actions: ["dynamodb:UpdateItem"],
+        resources: ["${aws_dynamodb_table.ledger_table_BE9C0D06.arn}"],
+        condition: [
+          { test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: ["transform#*"] },
+        ],
+      },
+    ]);
+    expect(() => table.grantUpdateItems(new RolePolicy(stack, "p2", { role }), "")).toThrow(
+      'LedgerTable.grantUpdateItems: keyPrefix "" must be a non-empty literal prefix',
+    );
+    expect(() => table.grantUpdateItems(new RolePolicy(stack, "p3", { role }), "a*")).toThrow(
+      'LedgerTable.grantUpdateItems: keyPrefix "a*" must be a non-empty literal prefix',
     );
   });
 });

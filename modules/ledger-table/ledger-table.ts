@@ -22,7 +22,8 @@ export const LEDGER_TABLE_DEFAULTS = { partitionKey: "pk", deletionProtection: t
 
 /**
  * A DynamoDB table for bookkeeping (idempotency ledger, run records): on-demand, point-in-time recovery, encrypted
- * with KMS (the AWS-managed DynamoDB key, which rotates yearly), deletion-protected. Access through `grantReadWrite`.
+ * with KMS (the AWS-managed DynamoDB key, which rotates yearly), deletion-protected. Access through `grantReadWrite`,
+ * or `grantUpdateItems` for updates of one key prefix's items.
  */
 export class LedgerTable extends Construct {
   readonly table: DynamodbTable;
@@ -63,6 +64,24 @@ export class LedgerTable extends Construct {
         "dynamodb:UpdateItem",
       ],
       resources: [this.table.arn],
+    });
+  }
+
+  /**
+   * Updates (no reads, puts or deletes) of the items whose partition key starts with `keyPrefix`, e.g. drop-to-raw
+   * recording a raw change on the run ledger's `transform#<pipeline>#<date>` items.
+   */
+  grantUpdateItems(grantee: Grantee, keyPrefix: string): void {
+    if (keyPrefix === "" || /[*?]/.test(keyPrefix))
+      throw new Error(
+        `LedgerTable.grantUpdateItems: keyPrefix "${keyPrefix}" must be a non-empty literal prefix`,
+      );
+    grantee.addStatements({
+      actions: ["dynamodb:UpdateItem"],
+      resources: [this.table.arn],
+      condition: [
+        { test: "ForAllValues:StringLike", variable: "dynamodb:LeadingKeys", values: [`${keyPrefix}*`] },
+      ],
     });
   }
 }

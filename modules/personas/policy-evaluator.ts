@@ -9,7 +9,7 @@ import { type Condition, StackIndex, type Statement, type TerraformJson } from "
  *
  * Semantics follow IAM's for one identity policy: an explicit Deny wins, then any Allow, else implicit deny.
  * Actions match case-insensitively with `*`/`?` wildcards, resources case-sensitively; NotAction and NotResource
- * are honoured. Conditions are evaluated for the operators used here (String*, Arn*, Bool); a condition key the
+ * are honoured. Conditions are evaluated for the operators used here (String*, Arn*, Bool, ForAllValues:StringLike); a condition key the
  * request does not carry makes the statement not apply, as in IAM; any other operator is an error.
  */
 export interface Request {
@@ -95,6 +95,9 @@ function conditionHolds(c: Condition, context: Readonly<Record<string, string>>)
       return c.values.includes(value);
     case "StringLike":
     case "ArnLike":
+    // One request value (a single leading key): every value matches when that one does. (IAM also lets a request
+    // without the key through ForAllValues; here, as for every operator, a missing key does not apply.)
+    case "ForAllValues:StringLike":
       return c.values.some((pattern) => glob(pattern, value, false));
     case "Bool":
       return c.values.includes(value);
