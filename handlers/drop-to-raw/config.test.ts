@@ -17,6 +17,7 @@ describe("configFromEnv", () => {
     });
     expect(configFromEnv(base).memoryLimitMb).toBe(256);
     expect(configFromEnv({ ...base, RESOLVE_EVENT_VERSIONS: "true" }).resolveEventVersions).toBe(true);
+    expect(configFromEnv({ ...base, ANALYTICS_RUNS_TABLE: "runs" }).runsTable).toBe("runs");
   });
 
   it("takes explicit DuckDB memory and compression", () => {
@@ -35,11 +36,13 @@ describe("configFromEnv", () => {
         DUCKDB_MEMORY_MB: "12",
         PARQUET_COMPRESSION: "gzip",
         RESOLVE_EVENT_VERSIONS: "yes",
+        ANALYTICS_RUNS_TABLE: "",
       }),
     ).toThrow(
       "drop-to-raw configuration: QUARANTINE_BUCKET is not set; LEDGER_TABLE is not set; " +
         'DUCKDB_MEMORY_MB "12" must be a whole number >= 64; PARQUET_COMPRESSION "gzip" is not snappy or zstd; ' +
-        'RESOLVE_EVENT_VERSIONS "yes" is not true or false',
+        'RESOLVE_EVENT_VERSIONS "yes" is not true or false; ' +
+        "ANALYTICS_RUNS_TABLE is empty: set it to the run ledger's name, or unset it",
     );
   });
 });

@@ -6,8 +6,8 @@ export const DUCKDB_MEMORY_SHARE = 0.5;
 /**
  * The core's configuration from the function's environment: RAW_BUCKET, QUARANTINE_BUCKET and LEDGER_TABLE (required);
  * DUCKDB_MEMORY_MB (default half of AWS_LAMBDA_FUNCTION_MEMORY_SIZE, else 256), PARQUET_COMPRESSION (snappy|zstd,
- * default snappy), RESOLVE_EVENT_VERSIONS (true|false, default false: the local stack sets it, see DropToRawConfig) and
- * TMPDIR-independent /tmp. Every problem is reported at once, naming the variable.
+ * default snappy), RESOLVE_EVENT_VERSIONS (true|false, default false: the local stack sets it, see DropToRawConfig),
+ * ANALYTICS_RUNS_TABLE (optional: the run ledger whose curated dates a raw change reopens) and TMPDIR-independent /tmp. Every problem is reported at once, naming the variable.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DropToRawConfig {
   const problems: string[] = [];
@@ -32,6 +32,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DropToRawCo
   const resolve = env["RESOLVE_EVENT_VERSIONS"] ?? "false";
   if (resolve !== "true" && resolve !== "false")
     problems.push(`RESOLVE_EVENT_VERSIONS "${resolve}" is not true or false`);
+  const runsTable = env["ANALYTICS_RUNS_TABLE"];
+  if (runsTable === "")
+    problems.push("ANALYTICS_RUNS_TABLE is empty: set it to the run ledger's name, or unset it");
   if (problems.length > 0) throw new Error(`drop-to-raw configuration: ${problems.join("; ")}`);
   return {
     rawBucket,
@@ -40,5 +43,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DropToRawCo
     memoryLimitMb,
     compression: compression as "snappy" | "zstd",
     resolveEventVersions: resolve === "true",
+    ...(runsTable !== undefined ? { runsTable } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -523,5 +523,115 @@ describe("drop-to-raw against moto: a key's newest version wins (versioned drop 
 
     // assess
     expect(await rawRows("orders/ingest_date=2026-12-04/")).toEqual([1001n, 1001n, 1002n, 1002n, 1003n]);
+  });
+});
+
+describe("drop-to-raw against moto: a raw change reopens a curated date already transformed", () => {
+  const VERSIONED = "lake-drop-reopen";
+  const RUNS = "lake-runs";
+  const ORDERS = readFileSync(new URL("orders.csv", SAMPLES), "utf8");
+  const withRuns: DropToRawConfig = { ...config, runsTable: RUNS };
+  const claimedAt = "2026-11-22T06:00:00.000Z";
+
+  beforeAll(async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: VERSIONED }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: VERSIONED, VersioningConfiguration: { Status: "Enabled" } }),
+    );
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: RUNS,
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    // 2026-11-10 was transformed (the orchestrator claimed it, the state machine finished it); 2026-11-11 never was
+    await dynamo.send(
+      new PutItemCommand({
+        TableName: RUNS,
+        Item: {
+          pk: { S: "transform#orders#2026-11-10" },
+          status: { S: "succeeded" },
+          run_id: { S: "orders-0000000000000000" },
+          claimed_at: { S: claimedAt },
+          finished_at: { S: "2026-11-22T06:05:00.000Z" },
+        },
+      }),
+    );
+  });
+
+  async function put(key: string, body: string): Promise<SourceObject> {
+    const { VersionId, ETag } = await s3.send(
+      new PutObjectCommand({ Bucket: VERSIONED, Key: key, Body: body }),
+    );
+    return { bucket: VERSIONED, key, versionId: VersionId, eTag: ETag?.replace(/"/g, "") };
+  }
+  const runItem = async (pk: string) =>
+    (await dynamo.send(new GetItemCommand({ TableName: RUNS, Key: { pk: { S: pk } } }))).Item;
+
+  it("records the change on the date's item when a corrected file replaces a transformed date's rows", async () => {
+    // prepare: the file the transform read, then a corrected one under the same key
+    const key = "orders/ingest_date=2026-11-10/resent.csv";
+    const first = await processObject(await put(key, ORDERS), config, deps());
+    const second = await put(key, ORDERS.split("\n").slice(0, 3).join("\n"));
+
+    // act
+    const outcome = await processObject(second, withRuns, deps());
+
+    // assess: the date's item says raw changed after its claim, so the next raw crawl claims it again
+    expect(first.status).toBe("converted");
+    expect(outcome).toMatchObject({ status: "converted", rowsOut: 2, curatedReopened: ["2026-11-10"] });
+    const item = await runItem("transform#orders#2026-11-10");
+    expect(item).toMatchObject({
+      status: { S: "succeeded" },
+      claimed_at: { S: claimedAt },
+      raw_changed_at: { S: NOW.toISOString() },
+      raw_changed_by: { S: outcome.pk },
+    });
+    expect(logs.find((l) => l.message.startsWith("raw changed under curated dates"))?.attributes).toEqual({
+      pk: outcome.pk,
+      dates: ["2026-11-10"],
+    });
+  });
+
+  it("records nothing for a date no transform claimed yet", async () => {
+    // act
+    const outcome = await processObject(
+      await put("orders/ingest_date=2026-11-11/new.csv", ORDERS),
+      withRuns,
+      deps(),
+    );
+
+    // assess: no item is made up for it
+    expect(outcome).toMatchObject({ status: "converted", curatedReopened: [] });
+    expect(await runItem("transform#orders#2026-11-11")).toBeUndefined();
+  });
+
+  it("lists a partition once for all the older versions of a key put many times", async () => {
+    // prepare: three versions converted in turn, counting the fourth's listings of raw and quarantine
+    const key = "orders/ingest_date=2026-11-12/often.csv";
+    for (let i = 0; i < 3; i++) await processObject(await put(key, ORDERS), config, deps());
+    const listed: string[] = [];
+    const counting = new Proxy(s3, {
+      get(target, property, receiver) {
+        if (property !== "send") return Reflect.get(target, property, receiver);
+        return (command: { constructor: { name: string }; input: { Bucket?: string } }) => {
+          if (command.constructor.name === "ListObjectsV2Command") listed.push(command.input.Bucket ?? "");
+          return target.send(command as never);
+        };
+      },
+    });
+
+    // act
+    const outcome = await processObject(await put(key, ORDERS), config, { ...deps(), s3: counting });
+
+    // assess: three older versions, one listing of each zone; raw and quarantine hold one version's outputs
+    expect(outcome).toMatchObject({ status: "converted", rowsOut: 10, rowsRejected: 2 });
+    expect(listed.sort()).toEqual([QUARANTINE, RAW]);
+    expect(await keys(QUARANTINE, "orders/ingest_date=2026-11-12/")).toHaveLength(1);
+    expect(
+      (await parquetRows(await keys(RAW, "orders/ingest_date=2026-11-12/"))).map((r) => r["order_id"]),
+    ).toHaveLength(10);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
+import { markRawChanged } from "../shared/run-ledger.js";
 import { type Conversion, convertStream, type QuarantineLine } from "./convert.js";
 import { Ledger, type LedgerItem } from "./ledger.js";
 import {
@@ -58,6 +59,13 @@ export interface DropToRawConfig {
    * version a key's newest version cannot win (supersede.ts). @default false
    */
   readonly resolveEventVersions?: boolean;
+  /**
+   * The analytics run ledger. When a conversion changes the raw partition of an ingest date the curated stage already
+   * claimed (a corrected file replaced an older version's rows, or a late file added rows), the date's item records
+   * it and the next raw crawl transforms the date again (handlers/shared/run-ledger.ts). @default none: no curated
+   * date is reopened
+   */
+  readonly runsTable?: string;
 }
 
 /** The subset of the Powertools logger the core uses. */
@@ -89,23 +97,29 @@ interface Base {
   readonly bucket: string;
   readonly key: string;
 }
+/** The curated ingest dates this object's raw change reopened (see `DropToRawConfig.runsTable`). */
+interface Reopens {
+  readonly curatedReopened?: readonly string[];
+}
 export type Outcome =
-  | (Base & {
-      readonly status: "converted";
-      readonly pipeline: string;
-      readonly ingestDate: string;
-      readonly rowsIn: number;
-      readonly rowsOut: number;
-      readonly rowsRejected: number;
-      readonly rawKeys: readonly string[];
-      readonly quarantineKeys: readonly string[];
-    })
-  | (Base & {
-      readonly status: "quarantined";
-      readonly reason: string;
-      readonly quarantineKeys: readonly string[];
-    })
-  | (Base & { readonly status: "skipped"; readonly reason: string })
+  | (Base &
+      Reopens & {
+        readonly status: "converted";
+        readonly pipeline: string;
+        readonly ingestDate: string;
+        readonly rowsIn: number;
+        readonly rowsOut: number;
+        readonly rowsRejected: number;
+        readonly rawKeys: readonly string[];
+        readonly quarantineKeys: readonly string[];
+      })
+  | (Base &
+      Reopens & {
+        readonly status: "quarantined";
+        readonly reason: string;
+        readonly quarantineKeys: readonly string[];
+      })
+  | (Base & Reopens & { readonly status: "skipped"; readonly reason: string })
   | (Base & { readonly status: "already-processed"; readonly previous: LedgerItem })
   | (Base & { readonly status: "in-progress"; readonly owner: string; readonly leaseUntil: number });
 
@@ -248,7 +262,8 @@ async function run(
         config,
         deps,
       );
-      return (await settleVersions(object, pipeline.name, date, config, deps, base)) ?? quarantined;
+      const settled = await settleVersions(object, pipeline.name, { date, rawFiles: 0 }, config, deps, base);
+      return settled.superseded ?? { ...quarantined, curatedReopened: settled.curatedReopened };
     }
     const rawKeys: string[] = [];
     const uploads = conversion.parquet.map((file) => {
@@ -273,8 +288,15 @@ async function run(
       });
     }
     await uploadAll(deps.s3, uploads);
-    const superseded = await settleVersions(object, pipeline.name, date, config, deps, base);
-    if (superseded !== undefined) return superseded;
+    const settled = await settleVersions(
+      object,
+      pipeline.name,
+      { date, rawFiles: rawKeys.length },
+      config,
+      deps,
+      base,
+    );
+    if (settled.superseded !== undefined) return settled.superseded;
     deps.logger.info("converted", {
       pk: base.pk,
       rowsIn: conversion.rowsIn,
@@ -294,6 +316,7 @@ async function run(
       rowsRejected: conversion.rowsRejected,
       rawKeys,
       quarantineKeys,
+      curatedReopened: settled.curatedReopened,
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -374,46 +397,88 @@ async function newerVersion(object: SourceObject, s3: S3Client): Promise<string 
 
 /**
  * After `object`'s outputs are written (supersede.ts): when it is its key's newest version, deletes the outputs of
- * every older version and returns undefined; when a newer version was put meanwhile, deletes its own outputs and
- * returns the skipped outcome to record instead.
+ * every older version; when a newer version was put meanwhile, deletes its own outputs and returns the skipped
+ * outcome to record instead. Either way, the ingest dates whose raw partition changed (`written`, when this version
+ * wrote Parquet there, and every date that lost files) are recorded in the analytics run ledger, so that a curated
+ * date already transformed is transformed again (handlers/shared/run-ledger.ts).
  */
 async function settleVersions(
   object: SourceObject,
   pipeline: string,
-  date: string,
+  written: { readonly date: string; readonly rawFiles: number },
   config: DropToRawConfig,
   deps: DropToRawDeps,
   base: Base,
-): Promise<Done | undefined> {
-  if (object.versionId === undefined) return undefined;
+): Promise<{ readonly superseded?: Done; readonly curatedReopened: readonly string[] }> {
   const source = { bucket: object.bucket, key: object.key, pipeline };
+  const reopen = (rawDates: readonly string[]) =>
+    reopenCurated(
+      pipeline,
+      [...(written.rawFiles > 0 ? [written.date] : []), ...rawDates],
+      config,
+      deps,
+      base,
+    );
+  if (object.versionId === undefined) return { curatedReopened: await reopen([]) };
   const [newest, ...older] = await versionsOf(deps.s3, object.bucket, object.key);
   if (newest !== undefined && newest.versionId !== object.versionId) {
-    const deleted = await deleteOutputsOf(deps.s3, source, { versionId: object.versionId, date }, config);
+    const own = await deleteOutputsOf(
+      deps.s3,
+      source,
+      [{ versionId: object.versionId, date: written.date }],
+      config,
+    );
     deps.logger.info("superseded while converting; own outputs deleted", {
       pk: base.pk,
       newer: newest.versionId,
-      deleted,
+      deleted: own.deleted,
     });
+    const curatedReopened = await reopen(own.rawDates);
     return {
-      ...base,
-      status: "skipped",
-      reason: `superseded by version ${newest.versionId} of the same key while converting; this version's outputs were deleted: only a key's newest version is kept`,
+      superseded: {
+        ...base,
+        status: "skipped",
+        reason: `superseded by version ${newest.versionId} of the same key while converting; this version's outputs were deleted: only a key's newest version is kept`,
+        curatedReopened,
+      },
+      curatedReopened,
     };
   }
-  const deleted: string[] = [];
-  for (const version of older)
-    deleted.push(
-      ...(await deleteOutputsOf(
-        deps.s3,
-        source,
-        { versionId: version.versionId, date: ingestDate(object.key, version.lastModified) },
-        config,
-      )),
-    );
+  const { deleted, rawDates } = await deleteOutputsOf(
+    deps.s3,
+    source,
+    older.map((v) => ({ versionId: v.versionId, date: ingestDate(object.key, v.lastModified) })),
+    config,
+  );
   if (deleted.length > 0)
     deps.logger.info("older versions' outputs deleted", { pk: base.pk, versions: older.length, deleted });
-  return undefined;
+  return { curatedReopened: await reopen(rawDates) };
+}
+
+/** Records the raw change of these dates on their run-ledger items (those a transform claimed). */
+async function reopenCurated(
+  pipeline: string,
+  dates: readonly string[],
+  config: DropToRawConfig,
+  deps: DropToRawDeps,
+  base: Base,
+): Promise<string[]> {
+  if (config.runsTable === undefined || dates.length === 0) return [];
+  const reopened = await markRawChanged(deps.dynamo, config.runsTable, {
+    pipeline,
+    dates,
+    at: deps.clock(),
+    by: base.pk,
+  });
+  if (reopened.length > 0)
+    deps.logger.info(
+      "raw changed under curated dates already transformed; the next raw crawl transforms them again",
+      {
+        pk: base.pk,
+        dates: reopened,
+      },
+    );
+  return reopened;
 }
 
 /** Fills in the ETag (and version) with a HEAD when the event carried neither. */

@@ -29,6 +29,8 @@ async function recordHandler(record: SQSRecord, context: Context): Promise<void>
     metrics.addMetric(`Objects_${outcome.status}`, MetricUnit.Count, 1);
     if (outcome.status === "converted")
       metrics.addMetric("RowsRejected", MetricUnit.Count, outcome.rowsRejected);
+    if ("curatedReopened" in outcome && (outcome.curatedReopened?.length ?? 0) > 0)
+      metrics.addMetric("CuratedDatesReopened", MetricUnit.Count, outcome.curatedReopened?.length ?? 0);
     if (outcome.status === "in-progress")
       throw new Error(`${outcome.pk} is being converted by another delivery`);
   }

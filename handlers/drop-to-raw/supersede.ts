@@ -68,24 +68,41 @@ export interface VersionOutputs {
   readonly date: string;
 }
 
-/** Deletes every raw and quarantine output of one version of `bucket/key`; returns the `s3://` URIs it deleted. */
+/** What `deleteOutputsOf` deleted: `s3://` URIs, and the ingest dates whose raw partition lost files. */
+export interface DeletedOutputs {
+  readonly deleted: readonly string[];
+  readonly rawDates: readonly string[];
+}
+
+/**
+ * Deletes every raw and quarantine output of these versions of `bucket/key`. Each ingest-date partition is listed
+ * once for all the versions written under it (a key put many times lists its partition once, not once a version).
+ */
 export async function deleteOutputsOf(
   s3: S3Client,
   source: { readonly bucket: string; readonly key: string; readonly pipeline: string },
-  version: VersionOutputs,
+  versions: readonly VersionOutputs[],
   buckets: OutputBuckets,
-): Promise<string[]> {
-  const name = outputName({ bucket: source.bucket, key: source.key, versionId: version.versionId });
-  const partition = partitionPrefix(source.pipeline, version.date);
-  const raw = (await listKeys(s3, buckets.rawBucket, partition)).filter((k) => {
-    const file = k.slice(k.lastIndexOf("/") + 1);
-    return file.startsWith(`${name}_`) && file.endsWith(".parquet");
-  });
-  const quarantine = await listKeys(s3, buckets.quarantineBucket, `${partition}${name}`);
-  const targets = [
-    ...raw.map((key) => ({ bucket: buckets.rawBucket, key })),
-    ...quarantine.map((key) => ({ bucket: buckets.quarantineBucket, key })),
-  ];
+): Promise<DeletedOutputs> {
+  const byDate = new Map<string, string[]>();
+  for (const version of versions) {
+    const name = outputName({ bucket: source.bucket, key: source.key, versionId: version.versionId });
+    byDate.set(version.date, [...(byDate.get(version.date) ?? []), name]);
+  }
+  const targets: { bucket: string; key: string; date: string }[] = [];
+  for (const [date, names] of byDate) {
+    const partition = partitionPrefix(source.pipeline, date);
+    const ours = (file: string) => names.some((name) => file.startsWith(name));
+    for (const key of await listKeys(s3, buckets.rawBucket, partition)) {
+      const file = key.slice(key.lastIndexOf("/") + 1);
+      if (names.some((name) => file.startsWith(`${name}_`)) && file.endsWith(".parquet"))
+        targets.push({ bucket: buckets.rawBucket, key, date });
+    }
+    // One version: list just its names; several: the partition once.
+    const only = names.length === 1 ? names[0] : undefined;
+    for (const key of await listKeys(s3, buckets.quarantineBucket, `${partition}${only ?? ""}`))
+      if (ours(key.slice(partition.length))) targets.push({ bucket: buckets.quarantineBucket, key, date });
+  }
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < targets.length; i = next++) {
@@ -94,7 +111,10 @@ export async function deleteOutputsOf(
     }
   };
   await Promise.all(Array.from({ length: Math.min(4, targets.length) }, worker));
-  return targets.map((t) => `s3://${t.bucket}/${t.key}`);
+  return {
+    deleted: targets.map((t) => `s3://${t.bucket}/${t.key}`),
+    rawDates: [...new Set(targets.filter((t) => t.bucket === buckets.rawBucket).map((t) => t.date))].sort(),
+  };
 }
 
 async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {

@@ -10,6 +10,8 @@ export const orchestratorConfig = z.object({
   crawlers: zones,
   databases: zones,
   rawBucket: z.string().min(1),
+  /** Where the transforms write: a date's files are deleted before it is transformed (again). */
+  curatedBucket: z.string().min(1),
   ledgerTable: z.string().min(1),
   alertsTopicArn: z.string().min(1),
   /** Per pipeline: what transforms raw into curated. A pipeline with none (local: no state machines) is skipped. */
@@ -38,6 +40,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Orchestrato
     crawlers: json("CRAWLERS", env),
     databases: json("DATABASES", env),
     rawBucket: env.RAW_BUCKET,
+    curatedBucket: env.CURATED_BUCKET,
     ledgerTable: env.LEDGER_TABLE,
     alertsTopicArn: env.ALERTS_TOPIC_ARN,
     transforms: json("TRANSFORMS", env),

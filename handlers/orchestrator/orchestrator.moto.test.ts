@@ -6,6 +6,7 @@ import {
   CreateTableCommand as CreateDynamoTable,
   DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import {
   CreateCrawlerCommand,
@@ -15,7 +16,7 @@ import {
   GlueClient,
   UpdateTableCommand,
 } from "@aws-sdk/client-glue";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -107,6 +108,7 @@ beforeAll(async () => {
       }),
     );
   await s3.send(new CreateBucketCommand({ Bucket: "raw" }));
+  await s3.send(new CreateBucketCommand({ Bucket: "curated" }));
   for (const date of ["2026-11-20", "2026-11-21", "2026-11-22"])
     await s3.send(
       new PutObjectCommand({
@@ -155,6 +157,7 @@ beforeAll(async () => {
     crawlers,
     databases,
     rawBucket: "raw",
+    curatedBucket: "curated",
     ledgerTable: "runs",
     alertsTopicArn: topic.TopicArn ?? "",
     transforms: { orders: { kind: "state-machine", arn: machine.stateMachineArn ?? "" } },
@@ -237,6 +240,72 @@ describe("orchestrator against moto", () => {
     expect(await handleCrawlerEvent(fixture("curated-succeeded"), config, deps)).toEqual([
       { kind: "chain-done", zone: "curated" },
     ]);
+  });
+
+  it("raw changed under a transformed date: claims it again and deletes its curated files before the run", async () => {
+    // prepare: 2026-11-20 finished, then a corrected file changed its raw input; 2026-11-21 finished and its raw
+    // changed before its claim; 2026-11-19 changed while its run is still going
+    const dynamo = deps.dynamo as DynamoDBClient;
+    const s3 = deps.s3 as S3Client;
+    const item = (date: string, status: string, claimedAt: string, rawChangedAt: string) =>
+      dynamo.send(
+        new PutItemCommand({
+          TableName: "runs",
+          Item: {
+            pk: { S: `transform#orders#${date}` },
+            status: { S: status },
+            run_id: { S: "orders-earlier" },
+            claimed_at: { S: claimedAt },
+            raw_changed_at: { S: rawChangedAt },
+            raw_changed_by: { S: "s3://drop/orders/x.csv#v=2" },
+          },
+        }),
+      );
+    await item("2026-11-20", "succeeded", "2026-11-21T01:00:00.000Z", "2026-11-22T04:00:00.000Z");
+    await item("2026-11-21", "succeeded", "2026-11-22T01:00:00.000Z", "2026-11-22T00:30:00.000Z");
+    await item("2026-11-19", "started", "2026-11-22T04:30:00.000Z", "2026-11-22T04:40:00.000Z");
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: "raw",
+        Key: "orders/ingest_date=2026-11-19/country=DE/y_0.parquet",
+        Body: "y",
+      }),
+    );
+    const curated = [
+      "orders/ingest_date=2026-11-20/country=DE/q1_0.parquet",
+      "orders/ingest_date=2026-11-20/country=FR/q1_1.parquet",
+      "orders/ingest_date=2026-11-21/country=DE/q2_0.parquet",
+      "orders/ingest_date=2026-11-19/country=DE/q3_0.parquet",
+      "orders/ingest_date=2026-11-2/not-a-date-of-ours.parquet",
+    ];
+    for (const key of curated)
+      await s3.send(new PutObjectCommand({ Bucket: "curated", Key: key, Body: "q" }));
+
+    // act
+    const actions = await handleCrawlerEvent(fixture("raw-succeeded", "raw-after-correction"), config, deps);
+
+    // assess: only 2026-11-20 runs again, its curated files gone first; the others are untouched
+    expect(actions[1]).toEqual({
+      kind: "transform-started",
+      pipeline: "orders",
+      runId: expect.stringMatching(/^orders-[0-9a-f]{16}$/),
+      ingestDates: ["2026-11-20"],
+    });
+    const left = await s3.send(new ListObjectsV2Command({ Bucket: "curated", Prefix: "orders/" }));
+    expect((left.Contents ?? []).map((o) => o.Key).sort()).toEqual([
+      "orders/ingest_date=2026-11-19/country=DE/q3_0.parquet",
+      "orders/ingest_date=2026-11-2/not-a-date-of-ours.parquet",
+      "orders/ingest_date=2026-11-21/country=DE/q2_0.parquet",
+    ]);
+    const claim = await dynamo.send(
+      new GetItemCommand({ TableName: "runs", Key: { pk: { S: "transform#orders#2026-11-20" } } }),
+    );
+    expect(claim.Item).toEqual({
+      pk: { S: "transform#orders#2026-11-20" },
+      status: { S: "started" },
+      run_id: { S: (actions[1] as { runId: string }).runId },
+      claimed_at: { S: NOW.toISOString() },
+    });
   });
 
   it.each(["drop", "raw", "curated"])("%s Failed: publishes an alert", async (zone) => {

@@ -14,16 +14,18 @@ import {
   StartCrawlerCommand,
   StartJobRunCommand,
 } from "@aws-sdk/client-glue";
-import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { transformKey } from "../shared/run-ledger.js";
 import type { OrchestratorConfig, Zone } from "./config.js";
 import type { CrawlerStateChange } from "./schema.js";
 
 /**
  * The crawler chain's decisions, free of Lambda: one crawler state change in, the next step out.
  *   drop crawled  -> start the raw crawler
- *   raw crawled   -> per pipeline, claim the complete ingest dates not yet transformed and start its transform
+ *   raw crawled   -> per pipeline, claim the complete ingest dates not yet transformed (or whose raw input changed
+ *                    since: handlers/shared/run-ledger.ts), delete their curated files, and start its transform
  *   curated crawled -> the run is done
  *   any Failed    -> alert
  *   drift (the crawler changed tables, or a declared table no longer matches its declaration) -> alert, stop
@@ -59,7 +61,6 @@ export type Action =
   | { readonly kind: "chain-done"; readonly zone: Zone };
 
 export const eventKey = (event: CrawlerStateChange): string => `event#${event.id}`;
-export const claimKey = (pipeline: string, date: string): string => `transform#${pipeline}#${date}`;
 
 export async function handleCrawlerEvent(
   event: CrawlerStateChange,
@@ -245,6 +246,9 @@ async function startTransform(
   }
   if (claimed.length === 0)
     return [{ kind: "ignored", reason: `${pipeline}: no complete ingest date left to transform` }];
+  // Each run replaces its dates: a date transformed again (its raw input changed, or a run died after writing part of
+  // it) must not add its rows a second time; Athena's INSERT INTO only appends.
+  await clearCuratedDates(config.curatedBucket, pipeline, claimed, deps);
   await deps.sfn.send(
     new StartExecutionCommand({
       stateMachineArn: target.arn,
@@ -255,7 +259,56 @@ async function startTransform(
   return [{ kind: "transform-started", pipeline, runId, ingestDates: claimed }];
 }
 
-/** Claims one date for one run: new, or started by a run that has not finished within the stale window. */
+/**
+ * Deletes the curated files of these ingest dates (`<pipeline>/ingest_date=<date>/`), before they are transformed:
+ * the orchestrator's step, and the local runner's before it walks the curated stage.
+ */
+export async function clearCuratedDates(
+  bucket: string,
+  pipeline: string,
+  dates: readonly string[],
+  deps: Pick<Deps, "s3" | "logger">,
+): Promise<void> {
+  for (const date of dates) {
+    const deleted = await deletePrefix(bucket, `${pipeline}/ingest_date=${date}/`, deps);
+    if (deleted > 0)
+      deps.logger.info("curated date cleared before its transform", { pipeline, date, deleted });
+  }
+}
+
+/** Deletes every object under `prefix` (a delete marker each, in a versioned zone); returns how many. */
+async function deletePrefix(bucket: string, prefix: string, deps: Pick<Deps, "s3">): Promise<number> {
+  let deleted = 0;
+  let token: string | undefined;
+  do {
+    const page = await deps.s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    const keys = (page.Contents ?? []).flatMap((o) => (o.Key !== undefined ? [{ Key: o.Key }] : []));
+    if (keys.length > 0) {
+      const result = await deps.s3.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }),
+      );
+      const failed = result.Errors ?? [];
+      if (failed.length > 0)
+        throw new Error(
+          `could not delete ${failed.length} curated object(s) under s3://${bucket}/${prefix}: ${failed
+            .slice(0, 3)
+            .map((e) => `${e.Key}: ${e.Code}`)
+            .join(", ")}`,
+        );
+      deleted += keys.length;
+    }
+    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return deleted;
+}
+
+/**
+ * Claims one date for one run: new, started by a run that has not finished within the stale window, or transformed
+ * by a run that started before the date's raw input last changed (`raw_changed_at`, written by drop-to-raw) and has
+ * finished: a date is never claimed while a run of it is going.
+ */
 async function claim(
   pipeline: string,
   date: string,
@@ -270,14 +323,19 @@ async function claim(
       new PutItemCommand({
         TableName: config.ledgerTable,
         Item: {
-          pk: { S: claimKey(pipeline, date) },
+          pk: { S: transformKey(pipeline, date) },
           status: { S: "started" },
           run_id: { S: runId },
           claimed_at: { S: now.toISOString() },
         },
-        ConditionExpression: "attribute_not_exists(pk) OR (#status = :started AND claimed_at < :stale)",
+        ConditionExpression:
+          "attribute_not_exists(pk) OR (#status = :started AND claimed_at < :stale) OR (#status = :succeeded AND raw_changed_at > claimed_at)",
         ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":started": { S: "started" }, ":stale": { S: stale } },
+        ExpressionAttributeValues: {
+          ":started": { S: "started" },
+          ":stale": { S: stale },
+          ":succeeded": { S: "succeeded" },
+        },
       }),
     );
     return true;

@@ -414,7 +414,7 @@ describe("CrawlerChain orchestrator", () => {
     });
   });
 
-  it("is told the crawlers, databases, pipelines, raw bucket, ledger and alerts topic; no transforms yet", () => {
+  it("is told the crawlers, databases, pipelines, raw and curated buckets, ledger and alerts topic; no transforms yet", () => {
     expect(one("resource", "aws_lambda_function", "chain_orchestrator_function")["environment"]).toEqual({
       variables: {
         CRAWLERS:
@@ -423,6 +423,7 @@ describe("CrawlerChain orchestrator", () => {
           '${jsonencode({"drop" = aws_glue_catalog_database.catalog_database-drop.name, "raw" = aws_glue_catalog_database.catalog_database-raw.name, "curated" = aws_glue_catalog_database.catalog_database-curated.name})}',
         PIPELINES: '["orders","clickstream"]',
         RAW_BUCKET: "${aws_s3_bucket.zone-raw_bucket.bucket}",
+        CURATED_BUCKET: "${aws_s3_bucket.zone-curated_bucket.bucket}",
         LEDGER_TABLE: "${aws_dynamodb_table.runs.name}",
         ALERTS_TOPIC_ARN: "${aws_sns_topic.alerts.arn}",
         TRANSFORMS: "${jsonencode({})}",
@@ -534,6 +535,11 @@ describe("CrawlerChain transforms", () => {
       actions: ["states:StartExecution"],
       resources: ["${aws_sfn_state_machine.machine.arn}"],
     });
+    // before the run, the claimed dates' curated files are deleted: that pipeline's ingest-date partitions only
+    expect(statements("chain_orchestrator_policy_document")).toContainEqual({
+      actions: ["s3:DeleteObject"],
+      resources: ["${aws_s3_bucket.zone-curated_bucket.arn}/orders/ingest_date=*"],
+    });
   });
 
   it("starts and watches a pipeline's Glue job, and only that one", () => {
@@ -561,6 +567,12 @@ describe("CrawlerChain transforms", () => {
       actions: ["glue:GetJobRun", "glue:StartJobRun"],
       resources: [`${ARN}:glue:${REGION_ACCOUNT}:job/\${aws_glue_job.job.name}`],
     });
+    // a job's bookmarks decide what it reads: the orchestrator deletes nothing in curated for it
+    expect(
+      statements("chain_orchestrator_policy_document").filter((s) =>
+        (s as { actions: string[] }).actions.includes("s3:DeleteObject"),
+      ),
+    ).toEqual([]);
   });
 
   it("refuses a transform for an unknown pipeline, and a second one for the same pipeline", () => {

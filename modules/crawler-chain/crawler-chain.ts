@@ -198,6 +198,7 @@ export class CrawlerChain extends Construct {
         ),
         PIPELINES: JSON.stringify(props.pipelines),
         RAW_BUCKET: props.zones.raw.bucket.bucket,
+        CURATED_BUCKET: props.zones.curated.bucket.bucket,
         LEDGER_TABLE: props.ledger.name,
         ALERTS_TOPIC_ARN: props.alerts.arn,
         TRANSFORMS: Lazy.stringValue({ produce: () => Fn.jsonencode(this.transforms) }),
@@ -237,7 +238,12 @@ export class CrawlerChain extends Construct {
     for (const pipeline of props.pipelines) props.zones.raw.grantRead(fn.policy, `${pipeline}/`);
   }
 
-  /** After raw is crawled, the orchestrator starts this pipeline's curated transform (and may only start that). */
+  /**
+   * After raw is crawled, the orchestrator starts this pipeline's curated transform (and may only start that). For a
+   * state machine it first deletes the curated files of each date it claimed (`<pipeline>/ingest_date=`), so a date
+   * transformed again replaces its rows; a Glue job's bookmarks decide what it reads, and the orchestrator deletes
+   * nothing for it.
+   */
   addTransform(pipeline: string, target: { stateMachine: SfnStateMachine } | { job: GlueJob }): void {
     if (!this.props.pipelines.includes(pipeline))
       throw new Error(`CrawlerChain.addTransform: "${pipeline}" is not a pipeline of this chain`);
@@ -249,6 +255,7 @@ export class CrawlerChain extends Construct {
         actions: ["states:StartExecution"],
         resources: [target.stateMachine.arn],
       });
+      this.props.zones.curated.grantDelete(this.orchestrator.policy, `${pipeline}/ingest_date=`);
     } else {
       this.transforms[pipeline] = { kind: "glue-job", name: target.job.name };
       this.orchestrator.policy.addStatements({

@@ -22,6 +22,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { rawChangedSinceRun, transformKey } from "../../handlers/shared/run-ledger.js";
 import type { Json, TaskHandler } from "./asl.js";
 import { StatesError } from "./asl.js";
 import { mirror } from "./athena-standin.js";
@@ -198,7 +199,10 @@ export class CatalogStandIn {
     return created;
   }
 
-  /** Complete raw ingest dates of a pipeline not yet transformed, as the orchestrator would claim them. */
+  /**
+   * Complete raw ingest dates of a pipeline not yet transformed, or whose raw input changed after their run, as the
+   * orchestrator would claim them (handlers/shared/run-ledger.ts).
+   */
   async datesToTransform(pipeline: string, today = new Date().toISOString().slice(0, 10)): Promise<string[]> {
     const { CommonPrefixes } = await this.s3.send(
       new ListObjectsV2Command({
@@ -216,10 +220,17 @@ export class CatalogStandIn {
       const { Item } = await this.dynamo.send(
         new GetItemCommand({
           TableName: this.names.runsTable,
-          Key: { pk: { S: `transform#${pipeline}#${date}` } },
+          Key: { pk: { S: transformKey(pipeline, date) } },
         }),
       );
-      if (Item?.["status"]?.S !== "succeeded") pending.push(date);
+      const done =
+        Item?.["status"]?.S === "succeeded" &&
+        !rawChangedSinceRun({
+          claimedAt: Item["claimed_at"]?.S,
+          finishedAt: Item["finished_at"]?.S,
+          rawChangedAt: Item["raw_changed_at"]?.S,
+        });
+      if (!done) pending.push(date);
     }
     return pending;
   }
@@ -251,7 +262,8 @@ export class CatalogStandIn {
    * Athena's `INSERT INTO "curated"."t" … SELECT … FROM "raw"."t"` on DuckDB: the raw and curated databases become
    * schemas, raw tables views over moto's Parquet, curated tables empty tables of the declared columns; the rows
    * inserted are written to the curated table's location by partition, replacing what a previous run of the same
-   * partition wrote (Athena would append; the run ledger keeps a date from running twice there).
+   * partition wrote (Athena would append; before a date is transformed, again or not, the runner deletes its curated
+   * files as the orchestrator does, so both behave the same).
    */
   private async athena(parameters: { QueryString: string }): Promise<Json> {
     const work = mkdtempSync(join(tmpdir(), "event-lake-athena-"));

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PurgeQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -156,4 +156,38 @@ describe("the example pipelines end to end on moto", () => {
     );
     expect(second.batches).toBe(0);
   }, 300_000);
+
+  it("transforms a curated date again when a corrected file replaces its rows, and replaces that date's rows", async () => {
+    // prepare: the orders sample under a date of its own, curated by one run
+    const date = "2026-11-14";
+    const key = `orders/ingest_date=${date}/orders.csv`;
+    const sample = readFileSync("src/pipelines/samples/orders.csv", "utf8");
+    const put = (body: string) =>
+      s3().send(new PutObjectCommand({ Bucket: output("drop_bucket_name"), Key: key, Body: body }));
+    const curatedOf = async () =>
+      (
+        await queryCurated(
+          s3(),
+          await loadPipelines(),
+          output("curated_bucket_name"),
+          `SELECT SUM(order_lines) AS lines, SUM(units) AS units FROM orders WHERE ingest_date = DATE '${date}'`,
+        )
+      ).map((r) => [Number(r["lines"]), Number(r["units"])]);
+    await put(sample);
+    const before = await run();
+    const firstCurated = await curatedOf();
+
+    // act: the producer sends a corrected file, the header and the first three order lines, under the same key
+    await put(`${sample.split("\n").slice(0, 4).join("\n")}\n`);
+    const after = await run();
+
+    // assess: the first run curated the ten valid lines; the second transformed the date again from the corrected
+    // raw (the converter recorded the change in the run ledger) and curated holds its three lines only: 2 + 1 + 3 units
+    expect(before.walks.find((w) => w.startsWith("orders: SUCCEEDED ("))).toContain(date);
+    expect(firstCurated).toEqual([[10, 26]]);
+    expect(after.walks.find((w) => w.startsWith("orders: SUCCEEDED ("))).toContain(date);
+    expect(await curatedOf()).toEqual([[3, 6]]);
+    // and a run with nothing new transforms nothing again
+    expect((await run()).walks.filter((w) => w.startsWith("orders:"))).toEqual([]);
+  }, 600_000);
 });

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { clearCuratedDates } from "../../handlers/orchestrator/orchestrator.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 import { walk } from "./asl.js";
 import { mirror, queryCurated } from "./athena-standin.js";
@@ -160,6 +161,11 @@ export async function runLocal(options: {
         const dates = await catalog.datesToTransform(p.name);
         const definition = wiring.outputs[`curated_${p.name}_definition`];
         if (dates.length === 0 || definition === undefined) continue;
+        // As the orchestrator does before it starts the state machine: a date transformed again replaces its rows.
+        await clearCuratedDates(buckets.curated, p.name, dates, {
+          s3,
+          logger: { info: () => {}, warn: () => {} },
+        });
         const runId = `${p.name}-local-${dates.join("_")}`;
         const result = await walk(
           JSON.parse(definition),

@@ -25,11 +25,22 @@ export interface LakeAnalytics {
 /** Bytes one query may scan: the lake's workgroup (transforms) and the analysts' (ad-hoc, smaller). */
 const CUTOFF = { lake: 100 * 1024 ** 3, analysts: 10 * 1024 ** 3 } as const;
 
+/**
+ * The analytics run ledger: crawler events, curated runs and one item per claimed ingest date. Built before the
+ * processing step, whose converter records raw changes of dates already transformed in it.
+ */
+export function buildRunLedger(scope: Construct, parts: LakeParts): LedgerTable {
+  return new LedgerTable(scope, "analytics-runs", {
+    tableName: physicalName(parts.env.prefix, ["analytics", "runs"], 255),
+    deletionProtection: !parts.compat.isLocal,
+  });
+}
+
 export function buildAnalytics(
   scope: Construct,
-  parts: LakeParts & { processing: LakeProcessing },
+  parts: LakeParts & { processing: LakeProcessing; runs: LedgerTable },
 ): LakeAnalytics {
-  const { context, env, compat, zones, eventing, pipelines, alerts } = parts;
+  const { context, env, compat, zones, eventing, pipelines, alerts, runs } = parts;
   const name = (...p: string[]) => physicalName(env.prefix, p);
   const database = (zone: string) =>
     physicalName(env.prefix, [zone], NAME_LIMITS.glueDatabase).replaceAll("-", "_");
@@ -41,10 +52,6 @@ export function buildAnalytics(
     zones: catalogZones,
     securityConfigurationName: name("glue"),
     pipelines,
-  });
-  const runs = new LedgerTable(scope, "analytics-runs", {
-    tableName: physicalName(env.prefix, ["analytics", "runs"], 255),
-    deletionProtection: !compat.isLocal,
   });
   const chain = new CrawlerChain(scope, "crawler-chain", {
     context,

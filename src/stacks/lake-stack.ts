@@ -6,7 +6,7 @@ import type { EnvironmentConfig, LakeConfig } from "../config/types.js";
 import { compatFor, LocalDriftAspect } from "../local/compat.js";
 import { physicalName } from "../naming.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
-import { buildAnalytics, type LakeAnalytics } from "./analytics.js";
+import { buildAnalytics, buildRunLedger, type LakeAnalytics } from "./analytics.js";
 import { addAwsProvider, addBackend } from "./aws-provider.js";
 import type { LakeParts } from "./context.js";
 import { buildEventing, type LakeEventing } from "./eventing.js";
@@ -68,8 +68,9 @@ export class LakeStack extends TerraformStack {
     };
     const parts: LakeParts = { ...core, network: buildNetwork(this, core) };
     // Each step is its own file in src/stacks/, composing constructs from modules/.
-    this.processing = buildProcessing(this, parts);
-    this.analytics = buildAnalytics(this, { ...parts, processing: this.processing });
+    const runs = buildRunLedger(this, parts);
+    this.processing = buildProcessing(this, { ...parts, analyticsRuns: runs });
+    this.analytics = buildAnalytics(this, { ...parts, processing: this.processing, runs });
     this.governance = buildGovernance(this, { ...parts, analytics: this.analytics, lake });
     this.warehouse = buildWarehouse(this, {
       ...parts,

@@ -27,8 +27,11 @@ export interface LakeProcessing {
 /** Converter sizing: DuckDB gets half the memory; /tmp holds the downloaded file and the Parquet it writes. */
 const CONVERTER = { memorySize: 2048, ephemeralStorageMb: 4096, batchSize: 5, maxConcurrency: 10 } as const;
 
-export function buildProcessing(scope: Construct, parts: LakeParts): LakeProcessing {
-  const { context, env, compat, zones, eventing, pipelines } = parts;
+export function buildProcessing(
+  scope: Construct,
+  parts: LakeParts & { readonly analyticsRuns: LedgerTable },
+): LakeProcessing {
+  const { context, env, compat, zones, eventing, pipelines, analyticsRuns } = parts;
   const name = (...p: string[]) => physicalName(env.prefix, p, NAME_LIMITS.lambda);
   const deletionProtection = !compat.isLocal;
 
@@ -60,6 +63,7 @@ export function buildProcessing(scope: Construct, parts: LakeParts): LakeProcess
       RAW_BUCKET: zones.raw.bucket.bucket,
       QUARANTINE_BUCKET: zones.quarantine.bucket.bucket,
       LEDGER_TABLE: ledger.table.name,
+      ANALYTICS_RUNS_TABLE: analyticsRuns.table.name,
       ...(compat.eventsNameVersions ? {} : { RESOLVE_EVENT_VERSIONS: "true" }),
     },
   });
@@ -72,6 +76,8 @@ export function buildProcessing(scope: Construct, parts: LakeParts): LakeProcess
   zones.quarantine.grantWrite(converter.policy);
   zones.quarantine.grantDelete(converter.policy);
   ledger.grantReadWrite(converter.policy);
+  // A raw change under an ingest date already transformed reopens it (handlers/shared/run-ledger.ts).
+  analyticsRuns.grantUpdateItems(converter.policy, "transform#");
   eventing.converter.grantConsume(converter.policy);
   converter.addSqsSource(eventing.converter.queue, {
     batchSize: CONVERTER.batchSize,
