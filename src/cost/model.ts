@@ -61,7 +61,10 @@ export interface Assumptions {
   readonly ingestSecondsPerPull: number;
   /** Custom metrics (unique name + dimensions) the functions publish through EMF. */
   readonly customMetrics: number;
-  /** DynamoDB write units per file: ledger claim and done record (over 1 KB: 2 units). */
+  /**
+   * DynamoDB write units per file: ledger claim and done record (over 1 KB: 2 units), and the run-ledger update of
+   * the file's ingest date (1 unit, charged when its condition fails too: handlers/shared/run-ledger.ts).
+   */
   readonly ledgerWriteUnitsPerFile: number;
   readonly runsWriteUnitsPerPull: number;
   /** Share of S3 KMS calls left with a Bucket Key ("reduces request costs by up to 99%"). */
@@ -99,7 +102,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   ingestLogBytesPerPull: 2048,
   ingestSecondsPerPull: 2,
   customMetrics: 8,
-  ledgerWriteUnitsPerFile: 3,
+  ledgerWriteUnitsPerFile: 4,
   runsWriteUnitsPerPull: 2,
   bucketKeyKmsShare: 0.01,
   kmsDataKeyReuseSeconds: 300,
@@ -444,9 +447,10 @@ export function estimate(volume: Volume, config: ModelConfig, prices: PriceTable
           rawObjects +
           curatedObjects +
           (transforms + volume.queriesPerDay) * a.athenaResultObjectsPerQuery,
-        // crawler and transform listings, and the converter's ListObjectVersions before and after each file (a
-        // key's newest version wins); the partition listing on a re-put file is rare enough to leave out
-        listsPerDay: crawlRuns + transforms + files * 2,
+        // crawler and transform listings (a transform also lists its date's curated files, deleted before it
+        // runs), and the converter's ListObjectVersions before and after each file (a key's newest version wins);
+        // the partition listing on a re-put file is rare enough to leave out
+        listsPerDay: crawlRuns + transforms * 2 + files * 2,
         // converter GET, crawler reads, transform reads, query ranges, query result reads
         objectGetsPerDay:
           files + crawledObjects + rawObjects * a.getsPerParquetObject + queryGets + volume.queriesPerDay,
