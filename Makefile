@@ -146,6 +146,12 @@ warehouse/schema: install ## Create the curated external schema in ENV's Redshif
 	@$(if $(filter local,$(ENV)),,$(MAKE) tf/init ENV=$(ENV))
 	@node --import tsx src/cli/warehouse-schema.ts $(ENV) --timeout $(WAREHOUSE_STATEMENT_TIMEOUT)
 
+.PHONY: curated/redo
+curated/redo: install ## Transform curated dates again (e.g. after a transform change): PIPELINE=orders DATES='2026-11-01 2026-11-02' or FROM= TO=
+	@$(if $(PIPELINE),,$(error PIPELINE is not set: make curated/redo ENV=$(ENV) PIPELINE=orders DATES='2026-11-01' (or FROM=2026-11-01 TO=2026-11-30)))
+	@$(if $(filter local,$(ENV)),,$(MAKE) tf/init ENV=$(ENV))
+	@node --import tsx src/cli/curated-redo.ts $(ENV) $(PIPELINE) $(DATES) $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(filter 1 true,$(NO_CRAWL)),--no-crawl)
+
 ## ---- local AWS (moto on 127.0.0.1)
 
 .PHONY: local

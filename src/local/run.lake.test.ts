@@ -1,10 +1,13 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GlueClient } from "@aws-sdk/client-glue";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PurgeQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { beforeAll, describe, expect, it } from "vitest";
+import { redoCurated } from "../curated/redo.js";
 import { loadPipelines } from "../pipelines/index.js";
 import { lake, output } from "../testing/lake.js";
 import { lakeWiring } from "../testing/local-wiring.js";
@@ -190,4 +193,37 @@ describe("the example pipelines end to end on moto", () => {
     // and a run with nothing new transforms nothing again
     expect((await run()).walks.filter((w) => w.startsWith("orders:"))).toEqual([]);
   }, 600_000);
+
+  it("transforms a date again on request (make curated/redo), to the same rows", async () => {
+    // prepare: 2026-11-14 was curated by the test above; 2026-11-13 never was
+    const c = motoClientConfig(lake().endpoint);
+
+    // act
+    const redo = await redoCurated(
+      { pipeline: "orders", dates: ["2026-11-13", "2026-11-14"], crawl: false },
+      { runsTable: output("analytics_runs_table_name"), rawCrawler: output("raw_crawler_name") },
+      {
+        dynamo: new DynamoDBClient(c),
+        glue: new GlueClient(c),
+        clock: () => new Date(),
+        by: "curated/redo by test",
+      },
+    );
+    const after = await run();
+
+    // assess: recorded, transformed again, and curated holds the same rows once
+    expect(redo).toEqual({
+      reopened: ["2026-11-14"],
+      notTransformed: ["2026-11-13"],
+      crawler: "not started",
+    });
+    expect(after.walks.filter((w) => w.startsWith("orders:"))).toEqual(["orders: SUCCEEDED (2026-11-14)"]);
+    const rows = await queryCurated(
+      s3(),
+      await loadPipelines(),
+      output("curated_bucket_name"),
+      "SELECT SUM(order_lines) AS lines, SUM(units) AS units FROM orders WHERE ingest_date = DATE '2026-11-14'",
+    );
+    expect(rows.map((r) => [Number(r["lines"]), Number(r["units"])])).toEqual([[3, 6]]);
+  }, 300_000);
 });
