@@ -2,14 +2,13 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
 import { markRawChanged } from "../../handlers/shared/run-ledger.js";
 import {
-  ConfigError,
   ENVIRONMENT_NAMES,
   type EnvironmentConfig,
   type EnvironmentName,
   type LakeConfig,
 } from "../config/index.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
-import { TerraformError } from "../terraform/run.js";
+import { environmentAndOutputs, stringOutput, type TerraformOutputs } from "../terraform/outputs.js";
 
 /**
  * `make curated/redo ENV=… PIPELINE=… DATES=… | FROM=… TO=…`: transform curated ingest dates again, e.g. after a
@@ -20,7 +19,6 @@ import { TerraformError } from "../terraform/run.js";
  */
 
 type Print = (line: string) => void;
-export type TerraformOutputs = Readonly<Record<string, { readonly value?: unknown }>>;
 
 export const REDO_OUTPUTS = {
   runsTable: "analytics_runs_table_name",
@@ -168,14 +166,6 @@ export async function curatedRedoCommand(argv: readonly string[], deps: CuratedR
     deps.printError(args);
     return 2;
   }
-  let env: EnvironmentConfig;
-  try {
-    env = deps.config().environments[args.env];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    deps.printError(error.message);
-    return 2;
-  }
   const pipelines = await deps.pipelines();
   const pipeline = pipelines.find((p) => p.name === args.pipeline);
   if (pipeline === undefined) {
@@ -190,18 +180,10 @@ export async function curatedRedoCommand(argv: readonly string[], deps: CuratedR
     );
     return 2;
   }
-  let outputs: TerraformOutputs;
-  try {
-    outputs = await deps.readOutputs(env.name);
-  } catch (error) {
-    if (!(error instanceof TerraformError)) throw error;
-    deps.printError(error.message);
-    return 2;
-  }
-  const value = (name: string) => {
-    const v = outputs[name]?.value;
-    return typeof v === "string" && v !== "" ? v : undefined;
-  };
+  const found = await environmentAndOutputs(args.env, deps);
+  if ("exit" in found) return found.exit;
+  const { env, outputs } = found;
+  const value = (name: string) => stringOutput(outputs, name);
   const runsTable = value(REDO_OUTPUTS.runsTable);
   const rawCrawler = value(REDO_OUTPUTS.rawCrawler);
   if (runsTable === undefined || rawCrawler === undefined) {

@@ -1,12 +1,11 @@
 import type { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import {
-  ConfigError,
   ENVIRONMENT_NAMES,
   type EnvironmentConfig,
   type EnvironmentName,
   type LakeConfig,
 } from "../config/index.js";
-import { TerraformError } from "../terraform/run.js";
+import { environmentAndOutputs, stringOutput, type TerraformOutputs } from "../terraform/outputs.js";
 import { runSchemaSql, SchemaRunError, type WarehouseTarget } from "./schema-runner.js";
 
 /**
@@ -17,8 +16,7 @@ import { runSchemaSql, SchemaRunError, type WarehouseTarget } from "./schema-run
 
 type Print = (line: string) => void;
 
-/** `terraform output -json`: each output's value under `value`. */
-export type TerraformOutputs = Readonly<Record<string, { readonly value?: unknown }>>;
+export type { TerraformOutputs };
 
 /** The stack outputs the runner reads (src/stacks/warehouse.ts). */
 export const SCHEMA_OUTPUTS = {
@@ -50,10 +48,7 @@ export const SECRET_ACCESS_HINT =
 
 /** The runner's inputs from the applied stack's outputs, or the one sentence that says why there are none. */
 export function schemaInputs(env: EnvironmentConfig, outputs: TerraformOutputs): SchemaInputs | string {
-  const value = (name: string) => {
-    const v = outputs[name]?.value;
-    return typeof v === "string" && v !== "" ? v : undefined;
-  };
+  const value = (name: string) => stringOutput(outputs, name);
   const sql = value(SCHEMA_OUTPUTS.sql);
   const database = value(SCHEMA_OUTPUTS.database);
   const secretArn = value(SCHEMA_OUTPUTS.secretArn);
@@ -106,26 +101,11 @@ export async function warehouseSchemaCommand(
     deps.printError(args);
     return 2;
   }
-  let env: EnvironmentConfig;
-  try {
-    env = deps.config().environments[args.env];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    deps.printError(error.message);
-    return 2;
-  }
-  if (env.endpoint !== undefined) {
-    deps.printError(LOCAL_HAS_NO_WAREHOUSE);
-    return 1;
-  }
-  let outputs: TerraformOutputs;
-  try {
-    outputs = await deps.readOutputs(env.name);
-  } catch (error) {
-    if (!(error instanceof TerraformError)) throw error;
-    deps.printError(error.message);
-    return 2;
-  }
+  const found = await environmentAndOutputs(args.env, deps, (env) =>
+    env.endpoint !== undefined ? LOCAL_HAS_NO_WAREHOUSE : undefined,
+  );
+  if ("exit" in found) return found.exit;
+  const { env, outputs } = found;
   const inputs = schemaInputs(env, outputs);
   if (typeof inputs === "string") {
     deps.printError(inputs);
