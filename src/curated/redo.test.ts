@@ -191,11 +191,16 @@ describe("curatedRedoCommand", () => {
     });
   });
 
-  it("in local, leaves the crawl to make local", async () => {
+  it("in local, starts moto's raw crawler, which the next make local runs", async () => {
     const local = await run(["local", "orders", "2026-11-01"]);
     expect([local.code, local.printed.at(-1), local.sent]).toEqual([
       0,
-      "local: the next `make local` (or `node dist/cli.cjs local run`) transforms them again",
+      "raw crawler event-lake-test-crawl-raw started: the next `make local` (or `node dist/cli.cjs local run`) runs that crawl and transforms them again",
+      ["UpdateItemCommand", "StartCrawlerCommand"],
+    ]);
+    const later = await run(["test", "orders", "2026-11-01", "--no-crawl"]);
+    expect([later.printed.at(-1), later.sent]).toEqual([
+      "the next scheduled raw crawl transforms them again",
       ["UpdateItemCommand"],
     ]);
   });

@@ -194,7 +194,7 @@ export async function curatedRedoCommand(argv: readonly string[], deps: CuratedR
   }
   const local = env.endpoint !== undefined;
   const result = await redoCurated(
-    { pipeline: pipeline.name, dates: args.dates, crawl: args.crawl && !local },
+    { pipeline: pipeline.name, dates: args.dates, crawl: args.crawl },
     { runsTable, rawCrawler },
     { ...deps.clients(env), clock: deps.clock, by: `curated/redo by ${deps.user}` },
   );
@@ -211,13 +211,16 @@ export async function curatedRedoCommand(argv: readonly string[], deps: CuratedR
   deps.print(
     `ENV=${env.name}: ${result.reopened.length} date(s) of ${pipeline.name} recorded for a new transform: ${list(result.reopened)}`,
   );
+  const next = local
+    ? "the next `make local` (or `node dist/cli.cjs local run`) runs that crawl and transforms them again"
+    : "when it finishes, the orchestrator deletes the dates' curated files and runs the transform (at most MAX_DATES_PER_RUN dates a run, oldest first)";
   deps.print(
-    local
-      ? "local: the next `make local` (or `node dist/cli.cjs local run`) transforms them again"
-      : result.crawler === "started"
-        ? `raw crawler ${rawCrawler} started: when it finishes, the orchestrator deletes the dates' curated files and runs the transform (at most MAX_DATES_PER_RUN dates a run, oldest first)`
-        : result.crawler === "already running"
-          ? `raw crawler ${rawCrawler} is already running: when it finishes, the orchestrator transforms the dates again`
+    result.crawler === "started"
+      ? `raw crawler ${rawCrawler} started: ${next}`
+      : result.crawler === "already running"
+        ? `raw crawler ${rawCrawler} is already running: ${next}`
+        : local
+          ? "the next `make local` with a raw crawl to run transforms them again"
           : "the next scheduled raw crawl transforms them again",
   );
   return 0;

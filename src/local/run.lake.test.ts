@@ -200,7 +200,7 @@ describe("the example pipelines end to end on moto", () => {
 
     // act
     const redo = await redoCurated(
-      { pipeline: "orders", dates: ["2026-11-13", "2026-11-14"], crawl: false },
+      { pipeline: "orders", dates: ["2026-11-13", "2026-11-14"], crawl: true },
       { runsTable: output("analytics_runs_table_name"), rawCrawler: output("raw_crawler_name") },
       {
         dynamo: new DynamoDBClient(c),
@@ -211,11 +211,12 @@ describe("the example pipelines end to end on moto", () => {
     );
     const after = await run();
 
-    // assess: recorded, transformed again, and curated holds the same rows once
+    // assess: recorded, the raw crawler started (the runner crawls a running crawler), the date transformed again,
+    // and curated holds the same rows once
     expect(redo).toEqual({
       reopened: ["2026-11-14"],
       notTransformed: ["2026-11-13"],
-      crawler: "not started",
+      crawler: "started",
     });
     expect(after.walks.filter((w) => w.startsWith("orders:"))).toEqual(["orders: SUCCEEDED (2026-11-14)"]);
     const rows = await queryCurated(
