@@ -37,8 +37,8 @@ export type StackFactName = Exclude<keyof StackFacts, "sources">;
 
 /**
  * Used for a field the synthesized stack does not (yet) declare, or when there is no synthesized stack. Values
- * are the ones the source code sets (src/stacks/processing.ts, zones.ts, eventing.ts) or, for parts not built yet
- * (crawlers: issue #5; Redshift: issue #6), the design's intent.
+ * are the ones the source code sets (src/stacks/processing.ts, zones.ts, eventing.ts, analytics.ts, warehouse.ts)
+ * with the default settings.
  */
 export const FALLBACK_STACK: Omit<StackFacts, "sources"> = {
   region: "eu-west-1",
