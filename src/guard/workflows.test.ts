@@ -185,6 +185,16 @@ describe("the workflows' state locks, forks and failed plans", () => {
   });
 });
 
+describe("CODEOWNERS", () => {
+  it("names an owner for every path, so review from Code Owners covers the workflows and the roles", () => {
+    const rules = read(".github/CODEOWNERS")
+      .split("\n")
+      .filter((line) => line.trim() !== "" && !line.startsWith("#"));
+
+    expect(rules).toEqual(["* @data-platform/event-lake-maintainers"]);
+  });
+});
+
 describe("plan-failed-comment.cjs", () => {
   const dir = mkdtempSync(join(tmpdir(), "event-lake-failed-"));
   const args = { stack: "test", sha: "0123456789abcdef", runUrl: "https://github.com/o/r/actions/runs/9" };
