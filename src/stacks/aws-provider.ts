@@ -74,6 +74,15 @@ export function stateKeyAliasArn(lake: LakeConfig, partition = "aws"): string {
 }
 
 /**
+ * The AWS profile the S3 backend starts from: the environment's own (`auth.profile`, its deployer) when it assumes
+ * the environment's state role, else `state.profile` as it is (CI's, which itself leads to the state role). A
+ * credential check before `terraform init` checks this one too.
+ */
+export function backendProfile(lake: LakeConfig, env: EnvironmentConfig): string | undefined {
+  return lake.state.roleName !== undefined ? env.auth.profile : lake.state.profile;
+}
+
+/**
  * test and sandbox keep their state in the shared bucket, SSE-KMS with the state key, with native S3 locking;
  * local keeps it on disk next to moto's bookkeeping. With `state.roleName`, the backend starts from the
  * environment's own profile (its deployer) and assumes that environment's state role, which reaches only
@@ -93,7 +102,7 @@ export function addBackend(stack: TerraformStack, lake: LakeConfig, env: Environ
     kmsKeyId: stateKeyAliasArn(lake),
     // Workspaces are listed (and would be kept) under the environment's own prefix, not under `env:/`.
     workspaceKeyPrefix: `${statePrefix(lake, env.name)}workspaces`,
-    profile: roles ? env.auth.profile : lake.state.profile,
+    profile: backendProfile(lake, env),
     assumeRole: roles ? { roleArn: roles.state, sessionName: `event-lake-state-${env.name}` } : undefined,
   });
   // cdktf 0.21's S3Backend has no useLockfile prop yet.
