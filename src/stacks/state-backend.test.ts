@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
@@ -86,6 +86,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopMoto(join(dir, "moto"));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("the S3 backend as synthesized, run by Terraform against moto", () => {
