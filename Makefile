@@ -11,6 +11,11 @@ STACK_DIR := cdktf.out/stacks/$(ENV)
 LOCAL_APPLY_TIMEOUT ?= 900
 # Seconds before any other terraform apply/plan is stopped.
 TF_TIMEOUT ?= 3600
+# How long a plan or apply waits for another's state lock before it fails ("Error acquiring the state lock").
+TF_LOCK_TIMEOUT ?= 10m
+# PLAN_LOCK=false: plan without taking the lock (CI's read-only plans; a saved plan is still refused at apply if the
+# state changed since, "Saved plan is stale"). See docs/delivery.md.
+PLAN_LOCK ?= true
 
 export CHECKPOINT_DISABLE := 1
 # Terraform always runs with the CLI config this project generates (see `make tfrc`), never with whatever
@@ -96,7 +101,7 @@ tf/init: synth ## terraform init for ENV (checks credentials first)
 
 .PHONY: tf/plan
 tf/plan: tf/init ## Plan ENV into cdktf.out/stacks/ENV/tfplan, then the plan guard
-	@$(CLI) tf $(ENV) --timeout $(if $(filter local,$(ENV)),$(LOCAL_APPLY_TIMEOUT),$(TF_TIMEOUT)) -- plan -input=false -out=tfplan
+	@$(CLI) tf $(ENV) --timeout $(if $(filter local,$(ENV)),$(LOCAL_APPLY_TIMEOUT),$(TF_TIMEOUT)) -- plan -input=false -lock=$(PLAN_LOCK) -lock-timeout=$(TF_LOCK_TIMEOUT) -out=tfplan
 	@$(MAKE) guard ENV=$(ENV)
 	@echo "plan saved; apply exactly this plan with: make tf/apply ENV=$(ENV)"
 
@@ -105,7 +110,7 @@ tf/apply: ## Apply the plan tf/plan saved for ENV (never a fresh one)
 	@$(NEED_TF)
 	@test -f $(STACK_DIR)/tfplan || { echo "no saved plan for ENV=$(ENV): run make tf/plan ENV=$(ENV) first" >&2; exit 2; }
 	@$(MAKE) guard ENV=$(ENV) GUARD=enforce
-	@$(CLI) tf $(ENV) --timeout $(if $(filter local,$(ENV)),$(LOCAL_APPLY_TIMEOUT),$(TF_TIMEOUT)) -- apply -input=false tfplan
+	@$(CLI) tf $(ENV) --timeout $(if $(filter local,$(ENV)),$(LOCAL_APPLY_TIMEOUT),$(TF_TIMEOUT)) -- apply -input=false -lock-timeout=$(TF_LOCK_TIMEOUT) tfplan
 	@rm -f $(STACK_DIR)/tfplan
 
 .PHONY: tf/destroy

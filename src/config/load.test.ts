@@ -47,7 +47,11 @@ describe("loadConfig", () => {
       keyPrefix: "event-lake",
       accountId: "111111111111",
       profile: "default",
-      roleArn: "arn:aws:iam::111111111111:role/event-lake-tfstate",
+      roleName: "event-lake-tfstate",
+      deployers: {
+        test: ["arn:aws:iam::111111111111:role/event-lake-deployer"],
+        sandbox: ["arn:aws:iam::222222222222:role/event-lake-deployer"],
+      },
     });
   });
 
@@ -182,6 +186,25 @@ describe("parseConfig rejects bad values with the field and the environment", ()
     expect(problemsOf(raw)).toContain(
       'environments.sandbox.auth.roleArn (environment "sandbox"): the role is in account 111111111111, but the account is 222222222222',
     );
+  });
+
+  it("names the state roles by roleName, tells a config with the old roleArn what replaced it, and checks deployers", () => {
+    const raw = committed();
+    delete raw.state.roleName;
+    raw.state.roleArn = "arn:aws:iam::111111111111:role/event-lake-tfstate";
+    raw.state.deployers = {
+      test: ["arn:aws:iam::*:role/deployer", "arn:aws:iam::111111111111:role/team-*"],
+      local: [],
+      sandbox: "arn:aws:iam::222222222222:role/deployer",
+    };
+
+    expect(problemsOf(raw, { EVENT_LAKE_STATE_ROLE_NAME: "x".repeat(52) })).toEqual([
+      'state.roleArn: replaced by state.roleName (e.g. "event-lake-tfstate"): each environment now has its own state role, <roleName>-<env> (docs/delivery.md)',
+      `state.roleName (the shared state bucket): "${"x".repeat(52)}" is not an IAM role name of at most 51 characters`,
+      'state.deployers.test: "arn:aws:iam::*:role/deployer" is not an IAM role ARN with a literal account (a * may stand for part of the name)',
+      "state.deployers.local: unknown environment (expected test or sandbox; local has no state role)",
+      "state.deployers.sandbox: must be a list of IAM role ARNs",
+    ]);
   });
 
   it("requires a way to authenticate outside local", () => {

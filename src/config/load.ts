@@ -35,6 +35,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const PREFIX = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const DEPLOYER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/*-]{1,512}$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const LOOPBACK_URL = /^https?:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]):\d{1,5}$/;
@@ -121,23 +122,59 @@ function parseGithub(block: Record<string, Json>, env: Env, problems: string[]):
 }
 
 function parseState(block: Record<string, Json>, env: Env, problems: string[]): StateConfig {
-  const keys = ["bucket", "region", "keyPrefix", "accountId", "profile", "roleArn"] as const;
-  rejectUnknown(block, keys, "state.", problems);
-  const get = (key: (typeof keys)[number]) => scalar(block, [key], "state", env);
+  const keys = ["bucket", "region", "keyPrefix", "accountId", "profile", "roleName", "deployers"] as const;
+  if (block["roleArn"] !== undefined)
+    problems.push(
+      'state.roleArn: replaced by state.roleName (e.g. "event-lake-tfstate"): each environment now has its own state role, <roleName>-<env> (docs/delivery.md)',
+    );
+  const { roleArn: _replaced, ...rest } = block;
+  rejectUnknown(rest, keys, "state.", problems);
+  const get = (key: Exclude<(typeof keys)[number], "deployers">) => scalar(block, [key], "state", env);
   const field = (key: string) => `state.${key} (the shared state bucket)`;
   const bucket = get("bucket") ?? "";
   const region = get("region") ?? "";
   const keyPrefix = get("keyPrefix") ?? "";
   const accountId = get("accountId") ?? "";
-  const roleArn = get("roleArn");
+  const roleName = get("roleName");
   if (!BUCKET.test(bucket)) problems.push(`${field("bucket")}: "${bucket}" is not a valid S3 bucket name`);
   if (!REGION.test(region)) problems.push(`${field("region")}: "${region}" is not an AWS region`);
   if (!/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/.test(keyPrefix))
     problems.push(`${field("keyPrefix")}: "${keyPrefix}" must not start or end with "/"`);
   if (!ACCOUNT_ID.test(accountId))
     problems.push(`${field("accountId")}: "${accountId}" is not a 12-digit account id`);
-  checkRole(roleArn, accountId, field("roleArn"), problems);
-  return { bucket, region, keyPrefix, accountId, profile: get("profile"), roleArn };
+  // The longest role made from it is <roleName>-sandbox-plan; IAM role names are at most 64 characters.
+  if (roleName !== undefined && !/^[\w+=,.@-]{1,51}$/.test(roleName))
+    problems.push(`${field("roleName")}: "${roleName}" is not an IAM role name of at most 51 characters`);
+  const deployers = parseDeployers(block["deployers"], problems);
+  return { bucket, region, keyPrefix, accountId, profile: get("profile"), roleName, deployers };
+}
+
+/** `state.deployers`: `{ "<env>": ["arn:aws:iam::<account>:role/<name>", …] }`, `*` allowed in the name only. */
+function parseDeployers(value: Json | undefined, problems: string[]): StateConfig["deployers"] {
+  if (value === undefined) return {};
+  const at = "state.deployers";
+  if (!isObject(value)) {
+    problems.push(`${at}: must be an object like { "test": ["arn:aws:iam::111111111111:role/deployer"] }`);
+    return {};
+  }
+  const deployers: Partial<Record<EnvironmentName, readonly string[]>> = {};
+  for (const [name, arns] of Object.entries(value)) {
+    if (name !== "test" && name !== "sandbox") {
+      problems.push(`${at}.${name}: unknown environment (expected test or sandbox; local has no state role)`);
+      continue;
+    }
+    if (!Array.isArray(arns) || arns.some((a) => typeof a !== "string")) {
+      problems.push(`${at}.${name}: must be a list of IAM role ARNs`);
+      continue;
+    }
+    for (const arn of arns as string[])
+      if (!DEPLOYER_ARN.test(arn))
+        problems.push(
+          `${at}.${name}: "${arn}" is not an IAM role ARN with a literal account (a * may stand for part of the name)`,
+        );
+    deployers[name] = arns as string[];
+  }
+  return deployers;
 }
 
 function parseEnvironment(

@@ -39,9 +39,21 @@ export interface StateConfig {
   readonly keyPrefix: string;
   /** The account that owns the state bucket; the bootstrap stack deploys there. */
   readonly accountId: string;
+  /**
+   * The state account's credentials for `make tf/bootstrap`; also the backends' profile when `roleName` is unset
+   * (CI's profile, which itself leads to the environment's state role).
+   */
   readonly profile?: string;
-  /** Role the S3 backend assumes to read and write state (the backend's own `assume_role`). */
-  readonly roleArn?: string;
+  /**
+   * Name stem of the state roles in the state account: each environment's backend assumes `<roleName>-<env>`, which
+   * reaches only `<keyPrefix>/<env>/` (docs/delivery.md). Unset: the backends use `profile` as it is.
+   */
+  readonly roleName?: string;
+  /**
+   * Per environment, the IAM roles (ARN, `*` allowed in the name) whose sessions may assume that environment's state
+   * role: the identity its `auth.profile` resolves to. The environment's CI apply role is added by the bootstrap.
+   */
+  readonly deployers: Readonly<Partial<Record<EnvironmentName, readonly string[]>>>;
 }
 
 /** The GitHub repository whose workflows may assume the CI roles the bootstrap stack creates (docs/delivery.md). */

@@ -19,7 +19,7 @@ describe("ciEnvironment", () => {
       EVENT_LAKE_SANDBOX_AUTH_PROFILE: "event-lake-ci",
       EVENT_LAKE_SANDBOX_AUTH_ROLE_ARN: "",
       EVENT_LAKE_STATE_PROFILE: "event-lake-ci-state",
-      EVENT_LAKE_STATE_ROLE_ARN: "",
+      EVENT_LAKE_STATE_ROLE_NAME: "",
     });
     expect(awsConfig).toBe(
       [
@@ -29,7 +29,7 @@ describe("ciEnvironment", () => {
         "role_session_name = event-lake-ci-sandbox",
         "",
         "[profile event-lake-ci-state]",
-        "role_arn = arn:aws:iam::111111111111:role/event-lake-tfstate-plan",
+        "role_arn = arn:aws:iam::111111111111:role/event-lake-tfstate-sandbox-plan",
         "credential_source = Environment",
         "role_session_name = event-lake-ci-state-sandbox",
         "",
@@ -45,7 +45,7 @@ describe("ciEnvironment", () => {
     expect(apply.awsConfig).toContain(
       "role_arn = arn:aws:iam::111111111111:role/event-lake-test-github-apply",
     );
-    expect(apply.awsConfig).toContain("role_arn = arn:aws:iam::111111111111:role/event-lake-tfstate\n");
+    expect(apply.awsConfig).toContain("role_arn = arn:aws:iam::111111111111:role/event-lake-tfstate-test\n");
   });
 
   it("synthesizes provider and backend with the CI profiles and no role ARN, so a saved plan applies with either role", async () => {

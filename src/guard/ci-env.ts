@@ -44,7 +44,7 @@ export function ciEnvironment(
       [`EVENT_LAKE_${upper}_AUTH_PROFILE`]: CI_PROFILE,
       [`EVENT_LAKE_${upper}_AUTH_ROLE_ARN`]: "",
       EVENT_LAKE_STATE_PROFILE: CI_STATE_PROFILE,
-      EVENT_LAKE_STATE_ROLE_ARN: "",
+      EVENT_LAKE_STATE_ROLE_NAME: "",
     },
     awsConfig: `${profile(CI_PROFILE, role)}\n\n${profile(CI_STATE_PROFILE, stateRole)}\n`,
   };

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/index.js";
 import { maskHashes, type StackJson, synthApp } from "../testing/synth.js";
@@ -35,8 +36,8 @@ describe("ciRoleArns", () => {
     expect(ciRoleArns(lake, lake.environments.sandbox)).toEqual({
       plan: "arn:aws:iam::222222222222:role/event-lake-sandbox-github-plan",
       apply: "arn:aws:iam::222222222222:role/event-lake-sandbox-github-apply",
-      statePlan: "arn:aws:iam::111111111111:role/event-lake-tfstate-plan",
-      stateApply: "arn:aws:iam::111111111111:role/event-lake-tfstate",
+      statePlan: "arn:aws:iam::111111111111:role/event-lake-tfstate-sandbox-plan",
+      stateApply: "arn:aws:iam::111111111111:role/event-lake-tfstate-sandbox",
     });
   });
 });
@@ -151,23 +152,6 @@ describe("the bootstrap stack's GitHub CI roles", () => {
       ],
     ]);
   });
-
-  it("gives the state plan role lock files to write, and trusts only the plan roles", () => {
-    const role = byName("aws_iam_role")["event-lake-tfstate-plan"];
-    const trust = documentFor(role?.["assume_role_policy"]);
-    const policy = Object.values(bootstrap.resource["aws_iam_role_policy"] ?? {}).find((p) =>
-      String(p["role"]).includes("state-plan-role"),
-    );
-    const writes = documentFor(policy?.["policy"]).filter((s) => s.actions?.includes("s3:PutObject"));
-
-    expect(trust[0]?.condition?.[0]?.values.map((v) => v.split(":").slice(4).join(":"))).toEqual([
-      "111111111111:role/event-lake-test-github-plan",
-      "222222222222:role/event-lake-sandbox-github-plan",
-    ]);
-    expect(writes.map((s) => s.resources)).toEqual([
-      ["${aws_s3_bucket.state_bucket.arn}/event-lake/*.tflock*"],
-    ]);
-  });
 });
 
 describe("the apply role's iam:PassRole", () => {
@@ -239,7 +223,6 @@ describe("the apply role's IAM: only on roles that carry the lake's boundary", (
     }
     expect(allows("iam:PutRolePermissionsBoundary", lakeRole, bounded)).toBe(true);
     expect(allows("iam:DeleteRolePermissionsBoundary", lakeRole, bounded)).toBe(false);
-    expect(allows("iam:UpdateAssumeRolePolicy", lakeRole)).toBe(true);
     expect(allows("iam:DeleteRole", lakeRole)).toBe(true);
   });
 
@@ -267,5 +250,223 @@ describe("the apply role's IAM: only on roles that carry the lake's boundary", (
         "iam:PermissionsBoundary": boundary,
       }),
     ).toBe(false);
+  });
+});
+
+describe("the apply role and trust policies", () => {
+  let allows: (action: string, resource: string, context?: Record<string, string>) => boolean;
+
+  beforeAll(async () => {
+    const { PolicyEvaluator } = await import("../../modules/personas/policy-evaluator.js");
+    const evaluator = new PolicyEvaluator(bootstrap, {
+      partition: "aws",
+      region: "eu-west-1",
+      account: "222222222222",
+    });
+    allows = (action, resource, context) =>
+      evaluator.allows("github-sandbox/apply-role", { action, resource, ...(context ? { context } : {}) });
+  });
+
+  it("cannot change a trust policy to another account: UpdateAssumeRolePolicy is denied on every role", () => {
+    // IAM has no condition key on a trust policy's content, so no request context could make this conditional.
+    for (const role of [
+      "arn:aws:iam::222222222222:role/event-lake-sandbox-drop-to-raw",
+      "arn:aws:iam::222222222222:role/event-lake-sandbox-github-apply",
+      "arn:aws:iam::222222222222:role/admin",
+    ])
+      expect(
+        allows("iam:UpdateAssumeRolePolicy", role, {
+          "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/PowerUserAccess",
+        }),
+        role,
+      ).toBe(false);
+  });
+
+  it("writes no managed policy, so no policy version can reach past the boundary", () => {
+    for (const action of [
+      "iam:CreatePolicy",
+      "iam:CreatePolicyVersion",
+      "iam:SetDefaultPolicyVersion",
+      "iam:DeletePolicyVersion",
+    ])
+      expect(allows(action, "arn:aws:iam::222222222222:policy/event-lake-sandbox-x"), action).toBe(false);
+  });
+});
+
+describe("the state roles: each environment reaches only its own state", () => {
+  const lake = loadConfig({ env: {} });
+  const bucket = "${aws_s3_bucket.state_bucket.arn}";
+  const keyArn = "${aws_kms_key.state_key.arn}";
+  const aliasArn = "arn:aws:kms:eu-west-1:111111111111:alias/event-lake-tfstate-111111111111";
+  const stateRole = (env: string, plan = false) =>
+    `arn:aws:iam::111111111111:role/event-lake-tfstate-${env}${plan ? "-plan" : ""}`;
+  const principals = (env: "test" | "sandbox") => {
+    const ci = ciRoleArns(lake, lake.environments[env]);
+    return { deployer: lake.state.deployers[env]?.[0] ?? "", plan: ci.plan, apply: ci.apply };
+  };
+  // What a key is touched with: the state itself, and the native lock file beside it.
+  const keys = (env: string) => [
+    `${bucket}/event-lake/${env}/terraform.tfstate`,
+    `${bucket}/event-lake/${env}/terraform.tfstate.tflock`,
+  ];
+  const kms = {
+    "s3:x-amz-server-side-encryption": "aws:kms",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id": aliasArn,
+  };
+  let evaluator: import("../../modules/personas/policy-evaluator.js").PolicyEvaluator;
+  /** The bucket policy's decision for `principal`. */
+  const bucketPolicy = (principal: string, action: string, resource: string) =>
+    evaluator.resourcePolicy("aws_s3_bucket_policy", "state/bucket-policy", {
+      principal,
+      action,
+      resource,
+      context: action === "s3:PutObject" ? kms : {},
+    });
+  /**
+   * Whether `principal` can do `action` on `resource`: through any state role that trusts it (that role's policy
+   * allows it and the bucket policy does not deny it), or directly (the state account's own roles may hold
+   * PowerUserAccess, so only the bucket policy stands in their way; other accounts need the bucket policy's allow).
+   */
+  const reaches = (principal: string, action: string, resource: string) => {
+    const viaRole = ["test", "sandbox"].some((env) =>
+      [false, true].some((plan) => {
+        const path = `state-${env}/${plan ? "plan-role" : "role"}`;
+        return (
+          evaluator.trusts(path, { principal, action: "sts:AssumeRole" }) &&
+          evaluator.allows(path, { action, resource, context: action === "s3:PutObject" ? kms : {} }) &&
+          bucketPolicy(stateRole(env, plan), action, resource) !== "deny"
+        );
+      }),
+    );
+    const direct = bucketPolicy(principal, action, resource);
+    const sameAccount = principal.split(":")[4] === "111111111111";
+    return viaRole || direct === "allow" || (sameAccount && direct === "none");
+  };
+
+  beforeAll(async () => {
+    const { PolicyEvaluator } = await import("../../modules/personas/policy-evaluator.js");
+    evaluator = new PolicyEvaluator(bootstrap, {
+      partition: "aws",
+      region: "eu-west-1",
+      account: "111111111111",
+    });
+  });
+
+  it("names one state role and one read-only state role per environment", () => {
+    expect(
+      Object.keys(byName("aws_iam_role"))
+        .filter((n) => n.includes("tfstate"))
+        .sort(),
+    ).toEqual([
+      "event-lake-tfstate-sandbox",
+      "event-lake-tfstate-sandbox-plan",
+      "event-lake-tfstate-test",
+      "event-lake-tfstate-test-plan",
+    ]);
+  });
+
+  it("trusts only the environment's own deployers and CI roles, by aws:PrincipalArn", () => {
+    for (const [env, other] of [
+      ["test", "sandbox"],
+      ["sandbox", "test"],
+    ] as const) {
+      const own = principals(env);
+      const theirs = principals(other);
+      const trusts = (path: string, principal: string) =>
+        evaluator.trusts(path, { principal, action: "sts:AssumeRole" });
+
+      expect(trusts(`state-${env}/role`, own.deployer)).toBe(true);
+      expect(trusts(`state-${env}/role`, own.apply)).toBe(true);
+      expect(trusts(`state-${env}/role`, own.plan)).toBe(false);
+      expect(trusts(`state-${env}/plan-role`, own.plan)).toBe(true);
+      expect(trusts(`state-${env}/plan-role`, own.apply)).toBe(false);
+      for (const principal of Object.values(theirs)) {
+        expect(trusts(`state-${env}/role`, principal), `${principal} -> ${env}`).toBe(false);
+        expect(trusts(`state-${env}/plan-role`, principal), `${principal} -> ${env} plan`).toBe(false);
+      }
+      // Another role of the same account is not trusted either: the account root alone is not enough.
+      expect(trusts(`state-${env}/role`, own.deployer.replace("event-lake-deployer", "someone"))).toBe(false);
+    }
+  });
+
+  it("lets sandbox's roles touch none of test's keys, and test's roles none of sandbox's", () => {
+    for (const [env, other] of [
+      ["sandbox", "test"],
+      ["test", "sandbox"],
+    ] as const)
+      for (const principal of [...Object.values(principals(env)), stateRole(env), stateRole(env, true)])
+        for (const resource of keys(other))
+          for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectVersion"])
+            expect(reaches(principal, action, resource), `${principal} ${action} ${resource}`).toBe(false);
+  });
+
+  it("lets deployers and apply roles read, write and lock their own state; plan roles only read it", () => {
+    for (const env of ["test", "sandbox"] as const) {
+      const [state, lock] = keys(env) as [string, string];
+      const { deployer, apply, plan } = principals(env);
+      for (const principal of [deployer, apply]) {
+        expect(reaches(principal, "s3:GetObject", state)).toBe(true);
+        expect(reaches(principal, "s3:PutObject", state)).toBe(true);
+        expect(reaches(principal, "s3:PutObject", lock)).toBe(true);
+        expect(reaches(principal, "s3:DeleteObject", lock)).toBe(true);
+        // The state is never deleted by Terraform; a versioned bucket keeps it anyway.
+        expect(reaches(principal, "s3:DeleteObject", state)).toBe(false);
+      }
+      expect(reaches(plan, "s3:GetObject", state)).toBe(true);
+      expect(reaches(plan, "s3:PutObject", lock)).toBe(false);
+      expect(reaches(plan, "s3:PutObject", state)).toBe(false);
+    }
+  });
+
+  it("denies every other role of the state account its keys, whatever its own policies allow", () => {
+    for (const resource of [...keys("test"), ...keys("sandbox")])
+      expect(
+        bucketPolicy("arn:aws:iam::111111111111:role/event-lake-test-github-apply", "s3:GetObject", resource),
+      ).toBe("deny");
+    expect(bucketPolicy(stateRole("test"), "s3:GetObject", keys("test")[0] as string)).toBe("none");
+  });
+
+  it("refuses puts that are not SSE-KMS with the state key", () => {
+    const put = (context: Record<string, string>) =>
+      evaluator.resourcePolicy("aws_s3_bucket_policy", "state/bucket-policy", {
+        principal: stateRole("test"),
+        action: "s3:PutObject",
+        resource: keys("test")[0] as string,
+        context,
+      });
+
+    expect(put({})).toBe("deny");
+    expect(put({ "s3:x-amz-server-side-encryption": "AES256" })).toBe("deny");
+    expect(
+      put({
+        "s3:x-amz-server-side-encryption": "aws:kms",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-1:111111111111:key/another",
+      }),
+    ).toBe("deny");
+    // The backend always names the key; a put that does not is refused, whatever the bucket's default.
+    expect(put({ "s3:x-amz-server-side-encryption": "aws:kms" })).toBe("deny");
+    expect(put(kms)).toBe("none");
+    expect(
+      put({
+        "s3:x-amz-server-side-encryption": "aws:kms",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn,
+      }),
+    ).toBe("none");
+  });
+
+  it("refuses a config whose state role nobody could assume", async () => {
+    const { App } = await import("cdktf");
+    const { parseConfig } = await import("../config/load.js");
+    const { BootstrapStack } = await import("./bootstrap-stack.js");
+    const raw = JSON.parse(readFileSync("src/config/environments.json", "utf8"));
+    delete raw.github;
+    raw.state.deployers = { test: ["arn:aws:iam::111111111111:role/deployer"] };
+    const noSandboxDeployer = parseConfig(raw);
+
+    expect(
+      () => new BootstrapStack(new App(), "bootstrap", { lake: noSandboxDeployer, stateDir: "/tmp/x" }),
+    ).toThrow(
+      'state role event-lake-tfstate-sandbox would be trusted by no one: list environment "sandbox"\'s deployer roles in state.deployers.sandbox, or add a github block for its CI roles',
+    );
   });
 });

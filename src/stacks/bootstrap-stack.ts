@@ -1,13 +1,11 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsContext } from "../../modules/aws-context/index.js";
-import { RolePolicy } from "../../modules/role-policy/index.js";
 import { ZoneBucket } from "../../modules/zone-bucket/index.js";
 import type { LakeConfig } from "../config/types.js";
 import { addAwsProvider } from "./aws-provider.js";
-import { buildGithubCi, CI_ENVIRONMENTS } from "./github-ci.js";
+import { buildGithubCi } from "./github-ci.js";
+import { buildStateRoles } from "./state-roles.js";
 
 export interface BootstrapStackProps {
   readonly lake: LakeConfig;
@@ -16,9 +14,10 @@ export interface BootstrapStackProps {
 }
 
 /**
- * Creates the one state bucket that test and sandbox share, and the role their backends assume to use it; with a
- * `github` block in the config, also GitHub's OIDC provider and the CI roles in every deploy account (see
- * docs/delivery.md). Its own state is local: it must exist before any S3 backend can.
+ * Creates the one state bucket that test and sandbox share, and per environment the state roles its backend assumes
+ * to reach its own keys only (state-roles.ts); with a `github` block in the config, also GitHub's OIDC provider and
+ * the CI roles in every deploy account (see docs/delivery.md). Its own state is local: it must exist before any S3
+ * backend can.
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
@@ -52,31 +51,8 @@ export class BootstrapStack extends TerraformStack {
     state.bucket.lifecycle = { preventDestroy: true };
     state.key?.addOverride("lifecycle.prevent_destroy", true);
 
-    const deployAccounts = [...new Set(CI_ENVIRONMENTS.map((n) => lake.environments[n].accountId))];
-    if (lake.state.roleArn) {
-      const roleName = lake.state.roleArn.split("/").pop() ?? "event-lake-tfstate";
-      const trust = new DataAwsIamPolicyDocument(this, "state-role-trust", {
-        statement: [
-          {
-            actions: ["sts:AssumeRole", "sts:TagSession"],
-            principals: [
-              { type: "AWS", identifiers: deployAccounts.map((a) => `arn:${aws.partition}:iam::${a}:root`) },
-            ],
-          },
-        ],
-      });
-      const role = new IamRole(this, "state-role", { name: roleName, assumeRolePolicy: trust.json });
-      const policy = new RolePolicy(this, "state-role-policy", { role });
-      state.grantRead(policy, `${lake.state.keyPrefix}/`);
-      state.grantWrite(policy, `${lake.state.keyPrefix}/`);
-      // The lock file (<key>.tflock) is deleted when the lock is released.
-      policy.addStatements({
-        actions: ["s3:DeleteObject"],
-        resources: [state.objectsArn(`${lake.state.keyPrefix}/`)],
-      });
-      new TerraformOutput(this, "state_role_arn", { value: role.arn });
-    }
-    if (lake.github) buildGithubCi(this, { lake, github: lake.github, aws, state });
+    if (lake.state.roleName !== undefined || lake.github) buildStateRoles(this, { lake, aws, state });
+    if (lake.github) buildGithubCi(this, { lake, github: lake.github, aws });
     new TerraformOutput(this, "state_bucket_name", { value: state.bucket.bucket });
   }
 }

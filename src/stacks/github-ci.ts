@@ -10,10 +10,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, type TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { AwsContext } from "../../modules/aws-context/index.js";
-import { RolePolicy } from "../../modules/role-policy/index.js";
-import type { ZoneBucket } from "../../modules/zone-bucket/index.js";
 import type { EnvironmentConfig, GithubConfig, LakeConfig } from "../config/types.js";
-import { awsProviderConfig } from "./aws-provider.js";
+import { awsProviderConfig, stateRoleArns } from "./aws-provider.js";
 import { roleBoundaryArn } from "./role-boundary.js";
 
 /** The environments CI plans and applies; `local` is moto and needs no role. */
@@ -24,16 +22,17 @@ export type CiEnvironment = (typeof CI_ENVIRONMENTS)[number];
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 /**
- * The role names CI assumes; the workflows read them through `src/cli/ci-env.ts`, so names live in one place.
- * `statePlan` is in the state account: read state, write lock files, nothing else.
+ * The role names CI assumes; the workflows read them through `src/guard/ci-env.ts`, so names live in one place.
+ * `statePlan` and `stateApply` are the environment's state roles in the state account (`stateRoleArns`): the plan
+ * role's reads its state only, the apply role's reads and writes it and takes its lock.
  */
 export function ciRoleArns(lake: LakeConfig, env: EnvironmentConfig, partition = "aws") {
-  const stateRoleName = lake.state.roleArn?.split("/").pop() ?? `${lake.project}-tfstate`;
+  const state = stateRoleArns(lake, env.name, partition);
   return {
     plan: `arn:${partition}:iam::${env.accountId}:role/${env.prefix}-github-plan`,
     apply: `arn:${partition}:iam::${env.accountId}:role/${env.prefix}-github-apply`,
-    statePlan: `arn:${partition}:iam::${lake.state.accountId}:role/${stateRoleName}-plan`,
-    stateApply: lake.state.roleArn ?? `arn:${partition}:iam::${lake.state.accountId}:role/${stateRoleName}`,
+    statePlan: state.statePlan,
+    stateApply: state.state,
   };
 }
 
@@ -42,8 +41,6 @@ export interface GithubCiProps {
   readonly github: GithubConfig;
   /** The bootstrap stack's context (partition, DNS suffix). */
   readonly aws: AwsContext;
-  /** The shared state bucket the plan roles read through the state plan role. */
-  readonly state: ZoneBucket;
 }
 
 /**
@@ -52,14 +49,12 @@ export interface GithubCiProps {
  * that environment's credentials, so one `make tf/bootstrap` sets up every account.
  */
 export function buildGithubCi(stack: TerraformStack, props: GithubCiProps): void {
-  const { lake, github, aws, state } = props;
+  const { lake, github, aws } = props;
   const repo = `repo:${github.owner}/${github.repo}`;
   const oidcProviders = new Map<string, IamOpenidConnectProvider>();
-  const planRoleArns: string[] = [];
   for (const name of CI_ENVIRONMENTS) {
     const env = lake.environments[name];
     const arns = ciRoleArns(lake, env, aws.partition);
-    planRoleArns.push(arns.plan);
     const scope = new Construct(stack, `github-${name}`);
     // The account id is pinned by the provider's allowed_account_ids, so ARNs may use the configured one.
     const provider = new AwsProvider(scope, "aws", { ...awsProviderConfig(env), alias: `github-${name}` });
@@ -135,16 +130,17 @@ export function buildGithubCi(stack: TerraformStack, props: GithubCiProps): void
     ]);
 
     // Apply: PowerUserAccess (every service the stack uses, no IAM, no Organizations), plus IAM on the
-    // environment's own roles and policies only: the roles the lake creates are all named `<prefix>-…`.
-    // What a role may do is set or changed only on roles that carry the lake's boundary (role-boundary.ts), so
-    // apply cannot create a role with more than PowerUserAccess, and cannot touch the CI roles (which match
-    // `<prefix>-*` but have no boundary) to grow its own powers or widen who may assume them.
+    // environment's own roles only: the roles the lake creates are all named `<prefix>-…`, and it creates no managed
+    // policy. What a role may do is set or changed only on roles that carry the lake's boundary (role-boundary.ts),
+    // so apply cannot create a role with more than PowerUserAccess, and cannot touch the CI roles (which match
+    // `<prefix>-*` but have no boundary) to grow its own powers. Who may assume a role: IAM has no condition key on
+    // a trust policy's content, so apply may never change one (UpdateAssumeRolePolicy is denied; a person applies
+    // a trust change), and CreateRole's trust is the residual risk docs/delivery.md describes.
     const apply = role("apply", [`${repo}:environment:${name}`], "PowerUserAccess");
     const ownRoles = `arn:${aws.partition}:iam::${env.accountId}:role/${env.prefix}-*`;
-    const own = [ownRoles, `arn:${aws.partition}:iam::${env.accountId}:policy/${env.prefix}-*`];
     inlinePolicy(scope, "apply", apply, provider, [
       { actions: ["sts:AssumeRole"], resources: [arns.apply, arns.stateApply] },
-      { actions: IAM_APPLY_ACTIONS, resources: own },
+      { actions: IAM_APPLY_ACTIONS, resources: [ownRoles] },
       {
         actions: IAM_BOUNDED_ROLE_ACTIONS,
         resources: [ownRoles],
@@ -157,13 +153,22 @@ export function buildGithubCi(stack: TerraformStack, props: GithubCiProps): void
         ],
       },
       {
+        // On every role and policy of the account: no trust change, no managed policy written by CI.
+        effect: "Deny",
+        actions: IAM_NEVER_BY_CI,
+        resources: [
+          `arn:${aws.partition}:iam::${env.accountId}:role/*`,
+          `arn:${aws.partition}:iam::${env.accountId}:policy/*`,
+        ],
+      },
+      {
         effect: "Deny",
         actions: [...IAM_BOUNDED_ROLE_ACTIONS, ...IAM_ROLE_CHANGES, "iam:DeleteRolePermissionsBoundary"],
         resources: [arns.plan, arns.apply],
       },
       {
         actions: ["iam:PassRole"],
-        resources: [own[0] as string],
+        resources: [ownRoles],
         condition: [
           {
             test: "StringEquals",
@@ -176,38 +181,6 @@ export function buildGithubCi(stack: TerraformStack, props: GithubCiProps): void
     new TerraformOutput(stack, `github_${name}_plan_role_arn`, { value: plan.arn });
     new TerraformOutput(stack, `github_${name}_apply_role_arn`, { value: apply.arn });
   }
-
-  // In the state account: read the state and write lock files, for plan roles only.
-  const statePlanArn = ciRoleArns(lake, lake.environments.test, aws.partition).statePlan;
-  const trust = new DataAwsIamPolicyDocument(stack, "state-plan-role-trust", {
-    statement: [
-      {
-        actions: ["sts:AssumeRole", "sts:TagSession"],
-        principals: [
-          {
-            type: "AWS",
-            identifiers: [...new Set(CI_ENVIRONMENTS.map((n) => lake.environments[n].accountId))].map(
-              (a) => `arn:${aws.partition}:iam::${a}:root`,
-            ),
-          },
-        ],
-        condition: [{ test: "ArnEquals", variable: "aws:PrincipalArn", values: planRoleArns }],
-      },
-    ],
-  });
-  const statePlan = new IamRole(stack, "state-plan-role", {
-    name: statePlanArn.split("/").pop() ?? "",
-    assumeRolePolicy: trust.json,
-  });
-  const policy = new RolePolicy(stack, "state-plan-role-policy", { role: statePlan });
-  state.grantRead(policy, `${lake.state.keyPrefix}/`);
-  // `<key>.tflock`, S3's native lock (use_lockfile): written when a plan takes the lock, deleted when it ends.
-  state.grantWrite(policy, `${lake.state.keyPrefix}/*.tflock`);
-  policy.addStatements({
-    actions: ["s3:DeleteObject"],
-    resources: [state.objectsArn(`${lake.state.keyPrefix}/*.tflock`)],
-  });
-  new TerraformOutput(stack, "state_plan_role_arn", { value: statePlan.arn });
 }
 
 function inlinePolicy(
@@ -227,16 +200,10 @@ function inlinePolicy(
 }
 
 /**
- * What `terraform apply` does to the lake's own roles and policies, besides setting what a role may do: read and
- * tag roles, change their trust and settings, delete them, and manage the lake's own managed policies.
+ * What `terraform apply` does to the lake's own roles, besides setting what a role may do or who may assume it: read
+ * and tag roles, change their settings, delete them.
  */
-const IAM_ROLE_CHANGES = [
-  "iam:DeleteRole",
-  "iam:UpdateRole",
-  "iam:UpdateAssumeRolePolicy",
-  "iam:TagRole",
-  "iam:UntagRole",
-];
+const IAM_ROLE_CHANGES = ["iam:DeleteRole", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole"];
 const IAM_APPLY_ACTIONS = [
   "iam:GetRole",
   ...IAM_ROLE_CHANGES,
@@ -245,15 +212,20 @@ const IAM_APPLY_ACTIONS = [
   "iam:ListRolePolicies",
   "iam:ListAttachedRolePolicies",
   "iam:ListInstanceProfilesForRole",
+];
+
+/**
+ * Never by CI, on any role or policy: changing who may assume a role (IAM offers no condition key on the trust
+ * policy's content, so it cannot be limited to this account), and writing managed policies (the lake creates none;
+ * a new version of one attached elsewhere would change permissions no boundary holds).
+ */
+export const IAM_NEVER_BY_CI = [
+  "iam:UpdateAssumeRolePolicy",
   "iam:CreatePolicy",
-  "iam:DeletePolicy",
-  "iam:GetPolicy",
-  "iam:GetPolicyVersion",
-  "iam:ListPolicyVersions",
   "iam:CreatePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+  "iam:DeletePolicy",
   "iam:DeletePolicyVersion",
-  "iam:TagPolicy",
-  "iam:UntagPolicy",
 ];
 
 /**

@@ -12,7 +12,7 @@ describe("one stack per environment", () => {
   });
 
   it.each(["test", "sandbox"] as const)(
-    "%s keeps its state under its own key in the shared bucket, locked natively",
+    "%s keeps its state under its own key in the shared bucket, SSE-KMS with the state key, locked natively, through its own state role",
     (env) => {
       expect(synth.stacks[env]?.terraform["backend"]).toEqual({
         s3: {
@@ -20,10 +20,13 @@ describe("one stack per environment", () => {
           key: `event-lake/${env}/terraform.tfstate`,
           region: "eu-west-1",
           encrypt: true,
+          kms_key_id: "arn:aws:kms:eu-west-1:111111111111:alias/event-lake-tfstate-111111111111",
+          workspace_key_prefix: `event-lake/${env}/workspaces`,
           use_lockfile: true,
-          profile: "default",
+          // The environment's deployer assumes the environment's state role.
+          profile: `${env}-datawarehouse`,
           assume_role: {
-            role_arn: "arn:aws:iam::111111111111:role/event-lake-tfstate",
+            role_arn: `arn:aws:iam::111111111111:role/event-lake-tfstate-${env}`,
             session_name: `event-lake-state-${env}`,
           },
         },
