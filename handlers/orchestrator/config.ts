@@ -1,4 +1,5 @@
 import type { DeclaredTables, GlueColumn } from "../../src/core/layout.js";
+import { PIPELINE_NAME } from "../../src/core/naming.js";
 import { isObject, Problems } from "./validate.js";
 
 /**
@@ -29,7 +30,6 @@ export interface OrchestratorConfig {
   readonly staleClaimSeconds: number;
 }
 
-const PIPELINE_NAME = /^[a-z][a-z0-9_]{1,40}$/;
 function json(name: string, env: NodeJS.ProcessEnv, problems: Problems): unknown {
   const value = env[name];
   if (value === undefined || value === "") return problems.add(name, "is not set");

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../handlers/build.js";
+import { IMPORT_RULES, importsOf, importViolations, ruleFor, sourceFiles } from "./import-rules.js";
+
+describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => {
+  it("hold on the tree: handlers import from src/ only the core, the core imports neither", () => {
+    // prepare
+    const files = sourceFiles(REPO_ROOT, ["handlers", "src/core"]);
+
+    // assess: the rules judged real files, and none of them breaks one
+    expect(files.filter((f) => ruleFor(f.path) !== undefined).length).toBeGreaterThan(20);
+    expect(importViolations(files)).toEqual([]);
+  });
+
+  it("fail on a deliberately wrong import, naming the file, the line, the target and what is allowed", () => {
+    // prepare: a handler that would bundle the SQL parser, and a core module that reaches into a handler
+    const files = [
+      {
+        path: "handlers/orchestrator/wrong.ts",
+        source: [
+          'import type { Column } from "../../src/pipelines/types.js";',
+          'import { curatedLayout } from "../../src/sql/layout.js";',
+          "export const f = curatedLayout;",
+        ].join("\n"),
+      },
+      { path: "src/core/wrong.ts", source: 'export { logger } from "../../handlers/shared/index.js";' },
+      { path: "handlers/orchestrator/wrong.test.ts", source: 'import "../../src/sql/layout.js";' },
+    ];
+
+    // act
+    const violations = importViolations(files);
+
+    // assess: the type import of the pending pipeline types passes; tests are not judged
+    expect(violations).toEqual([
+      `handlers/orchestrator/wrong.ts:2: imports src/sql/layout.ts; handlers/ may import only handlers/, src/core/ (${IMPORT_RULES[0]?.why})`,
+      `src/core/wrong.ts:1: imports handlers/shared/index.ts; src/core/ may import only src/core/ (${IMPORT_RULES[1]?.why})`,
+    ]);
+  });
+
+  it("reads static, dynamic, template and require imports, but not commented ones", () => {
+    const source = [
+      'import { a } from "./a.js";',
+      "/** see import(`../x/${name}.ts`) */",
+      "// import { b } from './b.js';",
+      'export * from "./c.js";',
+      "const d = await import(`../../src/pipelines/definitions/${name}.ts`);",
+      'const e = require("node:fs");',
+      'import "./side-effect.js";',
+    ].join("\n");
+
+    expect(importsOf(source)).toEqual([
+      { specifier: "./a.js", line: 1 },
+      { specifier: "./c.js", line: 4 },
+      { specifier: "../../src/pipelines/definitions/", line: 5 },
+      { specifier: "node:fs", line: 6 },
+      { specifier: "./side-effect.js", line: 7 },
+    ]);
+  });
+});
