@@ -3,12 +3,13 @@ import { REPO_ROOT } from "../../handlers/build.js";
 import { IMPORT_RULES, importsOf, importViolations, ruleFor, sourceFiles } from "./import-rules.js";
 
 describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => {
-  it("hold on the tree: handlers import from src/ only the core, the core imports neither", () => {
+  it("hold on the tree: handlers import from src/ only the core, the core imports neither, the app no handler", () => {
     // prepare
-    const files = sourceFiles(REPO_ROOT, ["handlers", "src/core"]);
+    const files = sourceFiles(REPO_ROOT, ["main.ts", "handlers", "src", "modules"]);
+    const judged = (name: string) => files.filter((f) => ruleFor(f.path)?.name === name).length;
 
-    // assess: the rules judged real files, and none of them breaks one
-    expect(files.filter((f) => ruleFor(f.path) !== undefined).length).toBeGreaterThan(20);
+    // assess: each rule judged real files, and none of them breaks one
+    expect(IMPORT_RULES.map((r) => judged(r.name) > 0)).toEqual(IMPORT_RULES.map(() => true));
     expect(importViolations(files)).toEqual([]);
   });
 
@@ -24,6 +25,7 @@ describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => 
         ].join("\n"),
       },
       { path: "src/core/wrong.ts", source: 'export { logger } from "../../handlers/shared/index.js";' },
+      { path: "src/stacks/wrong.ts", source: 'import { handler } from "../../handlers/ingest/handler.js";' },
       { path: "handlers/orchestrator/wrong.test.ts", source: 'import "../../src/sql/layout.js";' },
     ];
 
@@ -32,8 +34,9 @@ describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => 
 
     // assess: the type import of the pending pipeline types passes; tests are not judged
     expect(violations).toEqual([
-      `handlers/orchestrator/wrong.ts:2: imports src/sql/layout.ts; handlers/ may import only handlers/, src/core/ (${IMPORT_RULES[0]?.why})`,
-      `src/core/wrong.ts:1: imports handlers/shared/index.ts; src/core/ may import only src/core/ (${IMPORT_RULES[1]?.why})`,
+      `handlers/orchestrator/wrong.ts:2: imports src/sql/layout.ts; Lambda code (handlers/) may import only handlers/, src/core/ (${IMPORT_RULES[0]?.why})`,
+      `src/core/wrong.ts:1: imports handlers/shared/index.ts; the core (src/core/) may import only src/core/ (${IMPORT_RULES[1]?.why})`,
+      `src/stacks/wrong.ts:1: imports handlers/ingest/handler.ts; the app (main.ts, config, pipelines, stacks, modules) may import only src/, modules/ (${IMPORT_RULES[2]?.why})`,
     ]);
   });
 

@@ -5,11 +5,14 @@ import { join, posix, relative, sep } from "node:path";
  * The allowed import edges between the repository's parts, in one place. `import-rules.test.ts` holds the tree to
  * them (every file a rule judges, its static, dynamic and template imports), and handlers/build.test.ts holds every
  * Lambda bundle to them (each repository file esbuild put in a zip). Packages and `node:` builtins are not judged
- * here; a bundle's dev dependencies are (build.test.ts).
+ * here; a bundle's dev dependencies are (build.test.ts). A file no rule judges (tests, the tools under src/, bench/)
+ * may import anything for now.
  */
 export interface ImportRule {
-  /** The files the rule judges: repository paths starting with this. */
-  readonly from: string;
+  /** What the judged files are, for messages. */
+  readonly name: string;
+  /** The files the rule judges: repository paths starting with one of these (a folder ends with "/"). */
+  readonly from: readonly string[];
   /** Files under `from` the rule does not judge (tests, build tooling, test helpers). */
   readonly except: readonly RegExp[];
   /** Repository paths (prefixes) those files may import. */
@@ -29,7 +32,8 @@ const PIPELINES_PENDING =
 
 export const IMPORT_RULES: readonly ImportRule[] = [
   {
-    from: "handlers/",
+    name: "Lambda code (handlers/)",
+    from: ["handlers/"],
     except: [TESTS, /^handlers\/build(\.ts|\/)/, /\/testing\//, /\/fixtures(\.ts|\/)/],
     allow: ["handlers/", "src/core/"],
     transitional: [
@@ -40,11 +44,28 @@ export const IMPORT_RULES: readonly ImportRule[] = [
     why: "Lambda code ships what it imports: from src/ only the small shared core (no SQL parser, no CDKTF, no tools)",
   },
   {
-    from: "src/core/",
+    name: "the core (src/core/)",
+    from: ["src/core/"],
     except: [TESTS],
     allow: ["src/core/"],
     transitional: [{ path: "src/pipelines/types.ts", why: PIPELINES_PENDING }],
     why: "the core is what the app and the handlers share, so it imports neither",
+  },
+  {
+    name: "the app (main.ts, config, pipelines, stacks, modules)",
+    from: [
+      "main.ts",
+      "src/app.ts",
+      "src/naming.ts",
+      "src/config/",
+      "src/pipelines/",
+      "src/stacks/",
+      "modules/",
+    ],
+    except: [TESTS],
+    allow: ["src/", "modules/"],
+    transitional: [],
+    why: "the app builds the Terraform; handler code reaches it only as built zips (dist/handlers/manifest.json)",
   },
 ];
 
@@ -85,7 +106,7 @@ export function resolveImport(file: string, specifier: string): string | undefin
 
 /** The rule judging `file`, if any. */
 export function ruleFor(file: string, rules = IMPORT_RULES): ImportRule | undefined {
-  return rules.find((r) => file.startsWith(r.from) && !r.except.some((e) => e.test(file)));
+  return rules.find((r) => r.from.some((f) => file.startsWith(f)) && !r.except.some((e) => e.test(file)));
 }
 
 /** Whether `rule` lets its files import the repository path `target`. */
@@ -108,14 +129,14 @@ export function importViolations(
       const target = resolveImport(file.path, site.specifier);
       if (target === undefined || allows(rule, target)) continue;
       out.push(
-        `${file.path}:${site.line}: imports ${target}; ${rule.from} may import only ${rule.allow.join(", ")} (${rule.why})`,
+        `${file.path}:${site.line}: imports ${target}; ${rule.name} may import only ${rule.allow.join(", ")} (${rule.why})`,
       );
     }
   }
   return out;
 }
 
-/** The `.ts` files under `dirs` of the repository at `root`, as repository paths. */
+/** The `.ts` files under `dirs` (folders or files) of the repository at `root`, as repository paths. */
 export function sourceFiles(root: string, dirs: readonly string[]): { path: string; source: string }[] {
   const out: { path: string; source: string }[] = [];
   const walk = (dir: string) => {
@@ -127,6 +148,8 @@ export function sourceFiles(root: string, dirs: readonly string[]): { path: stri
         out.push({ path: relative(root, full).split(sep).join("/"), source: readFileSync(full, "utf8") });
     }
   };
-  for (const dir of dirs) walk(join(root, dir));
+  for (const dir of dirs)
+    if (dir.endsWith(".ts")) out.push({ path: dir, source: readFileSync(join(root, dir), "utf8") });
+    else walk(join(root, dir));
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
