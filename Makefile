@@ -62,7 +62,8 @@ node_modules/.installed: package.json package-lock.json
 .PHONY: build
 build: install dist/main.cjs dist/cli.cjs handlers ## Compile the app, the CLI and the handlers (esbuild; no type-checking runner on the synth path)
 
-HANDLER_SOURCES := $(shell find handlers src/pipelines -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
+# src/sql and src/core: the orchestrator's declared tables are computed from them at build time (handlers/build.ts).
+HANDLER_SOURCES := $(shell find handlers src/pipelines src/core src/sql -name '*.ts' -not -name '*.test.ts' 2>/dev/null)
 
 .PHONY: handlers
 handlers: dist/handlers/manifest.json ## Bundle the Lambda handlers and the DuckDB layer (deterministic zips)

@@ -30,6 +30,8 @@ const HANDLER_ENV = {
   CURATED_BUCKET: "bench-curated",
   RUNS_TABLE: "bench-runs",
 };
+// Built first: the stack reads the zips' manifest (from a fresh clone there is none yet, and synth would fail).
+const { outDir, manifest, millis } = await buildHandlers({ outDir: DEFAULT_OUT_DIR });
 /**
  * The environment the stack deploys each handler with, from the local stack synthesized here (in process, into a
  * temporary folder), so init runs the same configuration checks it runs in Lambda. Terraform references stay as
@@ -71,7 +73,6 @@ function extract(zipFile: string, dir: string): void {
 const median = (xs: readonly number[]) =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
-const { outDir, manifest, millis } = await buildHandlers({ outDir: DEFAULT_OUT_DIR });
 const work = mkdtempSync(join(tmpdir(), "bench-handlers-"));
 const figures: Figure[] = [];
 try {

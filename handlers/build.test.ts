@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFINITIONS_DIR, loadPipelines } from "../src/pipelines/index.js";
+import { declaredTables } from "../src/sql/layout.js";
+import { allows, ruleFor } from "../src/testing/import-rules.js";
 import { readZip } from "./build/zip.js";
 import {
   type BuildResult,
@@ -21,6 +24,7 @@ const MiB = 1024 * 1024;
 let first: BuildResult;
 let second: BuildResult;
 let duck: BuildResult;
+let every: BuildResult;
 
 /** Unpacks a zip into `dir` and returns `dir`. */
 function extract(zipFile: string, dir: string): string {
@@ -43,11 +47,13 @@ function nodeEval(
 }
 
 beforeAll(async () => {
-  // Two builds into different folders, concurrently; a third of a fixture handler that needs the layer.
-  [first, second, duck] = await Promise.all([
+  // Two builds into different folders, concurrently; a third of a fixture handler that needs the layer; a fourth of
+  // every handler, as make handlers builds them.
+  [first, second, duck, every] = await Promise.all([
     buildHandlers({ outDir: join(work, "a"), only: ["ingest"] }),
     buildHandlers({ outDir: join(work, "b"), only: ["ingest"] }),
     buildHandlers({ outDir: join(work, "duck"), handlersDir: FIXTURES, layer: false }),
+    buildHandlers({ outDir: join(work, "every"), layer: false }),
   ]);
 }, 60_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -174,6 +180,86 @@ describe("buildHandlers", () => {
     expect(duck.manifest.duck?.size).toBeLessThan(10 * 1024);
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("42");
+  });
+
+  it("ships no dev dependency (the SQL parser, zod) in any function bundle, and from src/ only the core", () => {
+    // prepare: what esbuild put in each zip, from its source map (paths relative to dist/.bundles/<name>/)
+    const lock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    /** The installed package a bundled file comes from (`node_modules/a/node_modules/b`), if any. */
+    const packageOf = (path: string) =>
+      path.match(/^(?:node_modules\/(?:@[^/]+\/)?[^/]+\/)+/)?.[0].slice(0, -1);
+    const sources = (name: string): string[] => {
+      const map = readZip(readFileSync(join(every.outDir, `${name}.zip`)))
+        .find((e) => e.path === "handler.mjs.map")
+        ?.read()
+        .toString("utf8");
+      return (JSON.parse(map ?? "{}") as { sources: string[] }).sources.map((s) =>
+        s.replace(/^(\.\.\/){3}/, ""),
+      );
+    };
+    const functions = Object.keys(every.manifest).sort();
+
+    // act
+    const problems = functions.flatMap((name) =>
+      sources(name).flatMap((path) => {
+        const pkg = packageOf(path);
+        if (pkg !== undefined)
+          return lock.packages[pkg]?.dev === true ? [`${name}: dev dependency ${pkg}`] : [];
+        // The files of the repository: what the import rules let handlers import (src/testing/import-rules.ts).
+        const rule = ruleFor(`handlers/${name}/handler.ts`);
+        return rule && allows(rule, path) ? [] : [`${name}: ${path} is outside what handlers may import`];
+      }),
+    );
+
+    // assess: every handler checked; the lock marks the parser as dev, so the check would see it
+    expect(functions).toEqual(discoverHandlers());
+    expect(functions).toContain("orchestrator");
+    expect(lock.packages[packageOf("node_modules/node-sql-parser/build/trino.js") ?? ""]?.dev).toBe(true);
+    expect(sources("orchestrator").filter((s) => /node-sql-parser|\/zod\/|src\/sql\//.test(s))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it("bakes every declared pipeline's raw and curated tables into the orchestrator, checked at its init", async () => {
+    // prepare: the tables as the build computes them, printed as esbuild's minifier prints the literal
+    const tables = declaredTables(await loadPipelines(join(REPO_ROOT, DEFINITIONS_DIR)));
+    const printed = (cols: readonly { name: string; type: string }[]) =>
+      cols.map((c) => `{name:"${c.name}",type:"${c.type}"}`).join(",");
+    const task = extract(join(every.outDir, "orchestrator.zip"), join(work, "orchestrator-task"));
+    const bundle = readFileSync(join(task, "handler.mjs"), "utf8");
+    const env = {
+      CRAWLERS: '{"drop":"c1","raw":"c2","curated":"c3"}',
+      DATABASES: '{"drop":"d1","raw":"d2","curated":"d3"}',
+      RAW_BUCKET: "raw",
+      CURATED_BUCKET: "curated",
+      LEDGER_TABLE: "runs",
+      ALERTS_TOPIC_ARN: "arn:aws:sns:eu-west-1:111111111111:alerts",
+      TRANSFORMS: "{}",
+      PIPELINES: JSON.stringify([...Object.keys(tables), "not_declared"]),
+    };
+    const url = JSON.stringify(pathToFileURL(join(task, "handler.mjs")).href);
+
+    // act: init with every declared pipeline and one the bundle does not know
+    const run = nodeEval(`const m = await import(${url}); console.log(typeof m.handler);`, env);
+
+    // assess
+    expect(Object.keys(tables)).toEqual(["clickstream", "orders"]);
+    for (const [pipeline, t] of Object.entries(tables))
+      expect(bundle).toContain(`${pipeline}:{raw:[${printed(t.raw)}],curated:[${printed(t.curated)}]}`);
+    expect(run.status, run.stderr).toBe(0);
+    const warnings = `${run.stdout}\n${run.stderr}`
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { level: string; message: string; undeclared?: string[] });
+    expect(warnings.map((w) => [w.level, w.message, w.undeclared])).toEqual([
+      [
+        "WARN",
+        "pipelines without declared tables in this bundle: their drift is not checked",
+        ["not_declared"],
+      ],
+    ]);
+    expect(run.stdout.trim().split("\n").at(-1)).toBe("function");
   });
 
   it("names unknown handlers asked for with only", async () => {

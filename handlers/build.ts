@@ -90,6 +90,43 @@ const noTestFiles: Plugin = {
   },
 };
 
+/**
+ * Modules whose bundled contents are data computed here, at build time, by path under the handlers folder: the
+ * source exports a placeholder (undefined unbundled) that the bundle replaces with `export const <name> = <JSON>`.
+ * What needs the SQL parser (a curated table's columns are inferred from its transform) is computed here, so no
+ * parser ships in a Lambda; the handler validates the data at init.
+ */
+export const BAKED_MODULES: Readonly<
+  Record<string, { readonly name: string; readonly data: () => Promise<unknown> }>
+> = {
+  "orchestrator/declared-tables.ts": {
+    name: "BAKED_DECLARED_TABLES",
+    data: async () => {
+      // Loaded only when a bundle needs them: the parser is a dev dependency of the build, never of a Lambda.
+      const { DEFINITIONS_DIR, loadPipelines } = await import("../src/pipelines/index.js");
+      const { declaredTables } = await import("../src/sql/layout.js");
+      return declaredTables(await loadPipelines(join(REPO_ROOT, DEFINITIONS_DIR)));
+    },
+  },
+};
+
+function bakedModules(handlersDir: string): Plugin {
+  const byPath = new Map(Object.entries(BAKED_MODULES).map(([path, m]) => [join(handlersDir, path), m]));
+  return {
+    name: "baked-modules",
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
+        const baked = byPath.get(args.path);
+        if (!baked) return undefined;
+        return {
+          contents: `export const ${baked.name} = ${JSON.stringify(await baked.data())};`,
+          loader: "js",
+        };
+      });
+    },
+  };
+}
+
 /** Bundles the handlers in memory: name -> files of its zip. */
 export async function bundleHandlers(
   names: readonly string[],
@@ -119,7 +156,7 @@ export async function bundleHandlers(
     legalComments: "eof",
     external: [...EXTERNAL_PACKAGES],
     banner: { js: ESM_BANNER },
-    plugins: [noTestFiles],
+    plugins: [noTestFiles, bakedModules(handlersDir)],
     logLevel: "silent",
   });
   for (const file of result.outputFiles) {

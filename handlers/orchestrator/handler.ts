@@ -12,12 +12,17 @@ import {
   s3Client,
   tracer,
 } from "../shared/index.js";
-import { configFromEnv } from "./config.js";
+import { configFromEnv, declaredTablesFrom } from "./config.js";
+import { BAKED_DECLARED_TABLES } from "./declared-tables.js";
 import { handleCrawlerEvent } from "./orchestrator.js";
-import { declaredColumns } from "./pipelines.js";
 import { parseCrawlerEvent } from "./schema.js";
 
 const config = { ...configFromEnv(), pipelines: JSON.parse(requireEnv("PIPELINES")) as string[] };
+const tables = declaredTablesFrom(BAKED_DECLARED_TABLES);
+const undeclared = config.pipelines.filter((p) => tables[p] === undefined);
+if (undeclared.length > 0)
+  logger.warn("pipelines without declared tables in this bundle: their drift is not checked", { undeclared });
+const declaredColumns = async (zone: "raw" | "curated", pipeline: string) => tables[pipeline]?.[zone];
 const sfn = tracer.captureAWSv3Client(new SFNClient(clientConfig()));
 const sns = tracer.captureAWSv3Client(new SNSClient(clientConfig()));
 const processor = new BatchProcessor(EventType.SQS);

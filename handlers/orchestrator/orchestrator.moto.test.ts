@@ -33,12 +33,13 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { curatedStateMachineDefinition } from "../../modules/curated-stage/definition.js";
 import { type MotoServer, startMoto, stopMoto } from "../../src/local/moto.js";
+import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
+import { declaredTables } from "../../src/sql/layout.js";
 import { insertFormatTemplate } from "../../src/sql/statements.js";
 import { motoClientConfig } from "../../src/testing/moto.js";
 import type { OrchestratorConfig } from "./config.js";
 import { type Deps, handleCrawlerEvent } from "./orchestrator.js";
-import { declaredColumns } from "./pipelines.js";
 import { parseCrawlerEvent } from "./schema.js";
 
 // Each crawler state change (fixtures/*.json, shaped as EventBridge delivers them) against moto: the next action
@@ -56,6 +57,9 @@ let deps: Deps;
 let config: OrchestratorConfig & { pipelines: string[] };
 let alertsQueue: string;
 const NOW = new Date("2026-11-22T05:00:00Z");
+/** What handlers/build.ts bakes into the bundle, computed the same way. */
+const tables = declaredTables([orders, clickstream]);
+const declaredColumns = async (zone: "raw" | "curated", pipeline: string) => tables[pipeline]?.[zone];
 
 async function alertsReceived(sqs: SQSClient): Promise<string[]> {
   const got = await sqs.send(

@@ -1,54 +1,27 @@
-import type { Column, ColumnType, PipelineDeclaration } from "../pipelines/types.js";
+import {
+  type DeclaredTables,
+  glueColumns,
+  INGEST_DATE,
+  rawLayout,
+  type TableLayout,
+} from "../core/layout.js";
+import type { Column, PipelineDeclaration } from "../pipelines/types.js";
 import { inferTransformColumns } from "./infer.js";
 
 /**
- * The table layouts the lake writes, as the Glue catalog declares them. Raw is what drop-to-raw writes (DuckDB
- * `COPY ... PARTITION_BY`): the declared columns minus the partition keys (those live in the path only), plus
- * `_source_key` and `_source_line`, under `<pipeline>/ingest_date=YYYY-MM-DD/<key>=<value>/…`. Curated is the
- * transform's output, typed by inference, under the same partition scheme.
+ * The parser-free part of the layouts lives in src/core/layout.ts (handlers may import it); re-exported here so
+ * the app keeps one import. The curated layout infers the transform's columns, so it needs the SQL parser and
+ * runs at synth and build time only.
  */
-
-/** Glue/Athena (Hive DDL) type of each declared type. Timestamps are written as UTC instants (INT64 micros). */
-export const GLUE_TYPES: Readonly<Record<ColumnType, string>> = {
-  string: "string",
-  int: "int",
-  bigint: "bigint",
-  double: "double",
-  boolean: "boolean",
-  date: "date",
-  timestamp: "timestamp",
-};
-
-/** The partition the lake adds before every declared key: the UTC day an object arrived (or its key names). */
-export const INGEST_DATE: Column = { name: "ingest_date", type: "date", nullable: false };
-
-export interface TableLayout {
-  /** Data columns, in file order. */
-  readonly columns: readonly Column[];
-  /** Partition columns, in path order: ingest_date first. */
-  readonly partitionKeys: readonly Column[];
-}
-
-function declaredKeys(pipeline: PipelineDeclaration): Column[] {
-  return pipeline.partitionKeys.map((key) => {
-    const column = pipeline.schema.find((c) => c.name === key);
-    if (!column)
-      throw new Error(`pipeline "${pipeline.name}": partition key "${key}" is not a declared column`);
-    return column;
-  });
-}
-
-export function rawLayout(pipeline: PipelineDeclaration): TableLayout {
-  const keys = new Set(pipeline.partitionKeys);
-  return {
-    columns: [
-      ...pipeline.schema.filter((c) => !keys.has(c.name)),
-      { name: "_source_key", type: "string", nullable: false },
-      { name: "_source_line", type: "bigint", nullable: false },
-    ],
-    partitionKeys: [INGEST_DATE, ...declaredKeys(pipeline)],
-  };
-}
+export {
+  type DeclaredTables,
+  GLUE_TYPES,
+  type GlueColumn,
+  glueColumns,
+  INGEST_DATE,
+  rawLayout,
+  type TableLayout,
+} from "../core/layout.js";
 
 /**
  * The curated table: the transform's output columns, minus the declared partition keys it outputs, then
@@ -64,4 +37,13 @@ export function curatedLayout(pipeline: PipelineDeclaration): TableLayout {
     columns: output.filter((c) => !keys.includes(c.name)),
     partitionKeys: [INGEST_DATE, ...keyColumns],
   };
+}
+
+/** The raw and curated tables of each pipeline, sorted by name (a deterministic bundle). */
+export function declaredTables(pipelines: readonly PipelineDeclaration[]): DeclaredTables {
+  return Object.fromEntries(
+    [...pipelines]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((p) => [p.name, { raw: glueColumns(rawLayout(p)), curated: glueColumns(curatedLayout(p)) }]),
+  );
 }
