@@ -47,7 +47,10 @@ export function clientConfig(env: NodeJS.ProcessEnv = process.env): {
   };
 }
 
-/** One instance per container: the first call builds it, later calls return the same object. */
+/**
+ * One instance per container: the first call builds it, later calls return the same object. Each factory below is
+ * marked pure, so a bundle keeps only the clients its handler calls (esbuild drops the rest and their SDK packages).
+ */
 function once<T extends object>(build: () => T): () => T {
   let client: T | undefined;
   return () => {
@@ -56,15 +59,15 @@ function once<T extends object>(build: () => T): () => T {
   };
 }
 
-export const s3Client = once(() => {
+export const s3Client = /* @__PURE__ */ once(() => {
   const config = clientConfig();
   return new S3Client({ ...config, forcePathStyle: config.endpoint !== undefined });
 });
-export const sqsClient = once(() => new SQSClient(clientConfig()));
-export const dynamoClient = once(() => new DynamoDBClient(clientConfig()));
-export const secretsClient = once(() => new SecretsManagerClient(clientConfig()));
-export const glueClient = once(() => new GlueClient(clientConfig()));
-export const eventsClient = once(() => new EventBridgeClient(clientConfig()));
+export const sqsClient = /* @__PURE__ */ once(() => new SQSClient(clientConfig()));
+export const dynamoClient = /* @__PURE__ */ once(() => new DynamoDBClient(clientConfig()));
+export const secretsClient = /* @__PURE__ */ once(() => new SecretsManagerClient(clientConfig()));
+export const glueClient = /* @__PURE__ */ once(() => new GlueClient(clientConfig()));
+export const eventsClient = /* @__PURE__ */ once(() => new EventBridgeClient(clientConfig()));
 
 /** Reads a required environment variable or throws naming it (at init, so a misconfigured function fails fast). */
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
