@@ -271,7 +271,7 @@ describe("convertFile, coercion and quarantine", () => {
         row: "7,1,1,true,2026-11-21,2026-11-21,x,extra",
       },
     ]);
-    expect(result.parquet.map((f) => f.relativeKey)).toEqual(["run-0123456789abcdef.parquet"]);
+    expect(result.parquet.map((f) => f.relativeKey)).toEqual(["run-0123456789abcdef_0.parquet"]);
     const { rows, types } = await readParquet(result.parquet[0]?.path as string);
     expect(types).toEqual({
       id: "INT32/INT_32",

@@ -4,6 +4,7 @@ import { join, relative, sep } from "node:path";
 import { createInterface } from "node:readline";
 import type { Column, PipelineDeclaration } from "../../src/pipelines/types.js";
 import { openEngine } from "./duckdb.js";
+import { parquetFileName } from "./paths.js";
 import {
   DEFAULT_MAX_RECORD_BYTES,
   type PreparedInput,
@@ -128,7 +129,7 @@ export async function convertStream(
   try {
     const db = engine.connection;
     const partitioned = pipeline.partitionKeys.length > 0;
-    const target = partitioned ? outDir : join(outDir, `${options.name}.parquet`);
+    const target = partitioned ? outDir : join(outDir, parquetFileName(options.name));
     const copied = await db.runAndReadAll(
       copyGoodRowsSql(staging, "rejects", {
         path: target,

@@ -1,4 +1,5 @@
 import type { Column, ColumnType } from "../../src/pipelines/types.js";
+import { parquetFilePattern } from "./paths.js";
 import type { Layout } from "./prepare.js";
 
 /**
@@ -168,7 +169,7 @@ export interface ParquetTarget {
   /** A directory when partitioned, else the file. */
   readonly path: string;
   readonly partitionKeys: readonly string[];
-  /** File name stem inside each partition directory (DuckDB appends `_<i>.parquet`). */
+  /** The output name: partitioned, DuckDB names each partition's files `<stem>_<i>.parquet` (paths.ts). */
   readonly fileStem: string;
   readonly compression: "zstd" | "snappy";
   /** The `_source_key` written on every row. */
@@ -188,7 +189,7 @@ export function copyGoodRowsSql(source: StagingSource, rejectsTable: string, tar
   if (target.partitionKeys.length > 0)
     options.push(
       `PARTITION_BY (${target.partitionKeys.map(sqlIdentifier).join(", ")})`,
-      `FILENAME_PATTERN ${sqlString(`${target.fileStem}_{i}`)}`,
+      `FILENAME_PATTERN ${sqlString(parquetFilePattern(target.fileStem))}`,
     );
   return `COPY (${select}) TO ${sqlString(target.path)} (${options.join(", ")})`;
 }
