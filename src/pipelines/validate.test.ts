@@ -7,7 +7,7 @@ const with_ = (change: Partial<PipelineDeclaration>): PipelineDeclaration => ({ 
 
 describe("pipeline declarations", () => {
   it("loads the shipped examples, sorted by name", async () => {
-    expect((await loadPipelines()).map((p) => p.name)).toEqual(["clickstream", "orders"]);
+    expect((await loadPipelines()).map((p) => p.name)).toEqual(["airports", "clickstream", "orders"]);
   });
 
   it.each([
