@@ -72,8 +72,11 @@ function listed(fields: readonly string[]): string {
 /** How to fix columns that match no field: the field that looks like each, else the declaration's options. */
 function fixes(pipeline: string, columns: readonly Column[], fields: readonly string[]): string {
   const suggestions = columns.flatMap((column) => {
+    // A field whose snake_case form is the column's name or its from's: `Airport Name`, `Fare EUR` for `Fare (EUR)`.
     const alike = fields.filter(
-      (f) => snakeCase(f, 0) === column.name || f.toLowerCase() === column.from?.toLowerCase(),
+      (f) =>
+        snakeCase(f, 0) === column.name ||
+        (column.from !== undefined && snakeCase(f, 0) === snakeCase(column.from, 0)),
     );
     return alike.length === 1 ? [`from: ${JSON.stringify(alike[0])} on "${column.name}"`] : [];
   });

@@ -291,3 +291,40 @@ describe("a key's newest version wins, whatever the pipeline's shape (moto, vers
     },
   );
 });
+
+describe("real field names against moto: a file that does not carry a declared column", () => {
+  it("is quarantined whole, with a reason naming the pipeline, the column and the fix; nothing reaches raw", async () => {
+    // prepare: the header says "Fare EUR" where the declaration reads "Fare (EUR)"
+    const pipeline = pipelines["csv_flat"] as PipelineDeclaration;
+    const key = `csv_flat/ingest_date=2026-12-06/renamed.csv`;
+    const body = `Trip ID,City,Vehicle Type,Fare EUR,A\r\n${[1, 2, 3].map((id) => csvRecord(trip(id))).join("\r\n")}\r\n`;
+    const put = await s3.send(new PutObjectCommand({ Bucket: DROP, Key: key, Body: body }));
+
+    // act
+    const outcome = await processObject(
+      { bucket: DROP, key, versionId: put.VersionId, eTag: put.ETag?.replace(/"/g, "") },
+      config,
+      {
+        s3,
+        dynamo,
+        clock: () => new Date("2026-12-06T12:00:00Z"),
+        pipeline: async (name) => (name === pipeline.name ? pipeline : undefined),
+        logger: { info: () => {}, warn: () => {} },
+      },
+    );
+
+    // assess
+    const reason =
+      'pipeline "csv_flat": header: no field for column "fare" (from "Fare (EUR)") (fix: declare from: "Fare EUR" on "fare" in ' +
+      "src/pipelines/definitions/csv_flat.ts). " +
+      'The file\'s header: "Trip ID", "City", "Vehicle Type", "Fare EUR", "A"';
+    expect(outcome).toMatchObject({ status: "quarantined", reason });
+    expect(await keys(RAW, "csv_flat/ingest_date=2026-12-06/")).toEqual([]);
+    const [copy, sidecar] = await keys(QUARANTINE, "csv_flat/ingest_date=2026-12-06/");
+    expect((await download(QUARANTINE, copy as string)).toString()).toBe(body);
+    expect(JSON.parse((await download(QUARANTINE, sidecar as string)).toString())).toMatchObject({
+      source_key: key,
+      reason,
+    });
+  });
+});
