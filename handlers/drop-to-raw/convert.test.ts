@@ -445,6 +445,12 @@ describe("matchHeader", () => {
     expect(() => matchHeader(ALL_TYPES, { layout: "csv", header: ["id", "ID", "big"] })).toThrow(
       'column "id": "id" and "ID" all match its name ignoring case (declare from: with the one to read)',
     );
+    expect(() => matchHeader(ALL_TYPES, { layout: "csv", header: ["id", "id", "label"] })).toThrow(
+      'pipeline "all_types": header: no field for column "big", column "ratio", column "flag", column "day", column "at" (',
+    );
+    expect(() => matchHeader(SPARSE, { layout: "csv", header: ["id", "id", "label"] })).toThrow(
+      'pipeline "all_types": header: column "id": its field "id" appears 2 times. The file\'s header: "id", "id", "label"',
+    );
   });
 });
 

@@ -43,13 +43,14 @@ export function matchFields(
       (column.from !== undefined ? field === column.from : field.toLowerCase() === column.name) ? [i] : [],
     );
     if (matches.length === 1) fieldOf.set(column.name, matches[0] as number);
-    else if (matches.length > 1)
+    else if (matches.length > 1) {
+      const spellings = [...new Set(matches.map((i) => fields[i] as string))];
       problems.push(
-        column.from !== undefined
-          ? `column "${column.name}": its field "${column.from}" appears ${matches.length} times`
-          : `column "${column.name}": ${matches.map((i) => JSON.stringify(fields[i])).join(" and ")} all match its name ignoring case (declare from: with the one to read)`,
+        spellings.length === 1
+          ? `column "${column.name}": its field ${JSON.stringify(spellings[0])} appears ${matches.length} times`
+          : `column "${column.name}": ${spellings.map((f) => JSON.stringify(f)).join(" and ")} all match its name ignoring case (declare from: with the one to read)`,
       );
-    else if (column.mayBeAbsent !== true) missing.push(column);
+    } else if (column.mayBeAbsent !== true) missing.push(column);
   }
   if (missing.length > 0)
     problems.unshift(
@@ -102,14 +103,7 @@ export function matchHeader(
       csv: { fieldCount: schema.length, fieldOf: new Map(schema.map((c, i) => [c.name, i])) },
       ignoredColumns: [],
     };
-  const repeated = header.filter((f, i) => header.indexOf(f) !== i);
   const match = matchFields(pipeline, header, "header");
-  const read = new Set([...match.fieldOf.values()].map((i) => header[i]));
-  const ambiguous = [...new Set(repeated.filter((f) => read.has(f)))];
-  if (ambiguous.length > 0)
-    throw new UnreadableFileError(
-      `pipeline "${pipeline.name}": header: ${ambiguous.map((f) => JSON.stringify(f)).join(", ")} appears more than once`,
-    );
   return { csv: { fieldCount: header.length, fieldOf: match.fieldOf }, ignoredColumns: [...match.ignored] };
 }
 
