@@ -56,6 +56,10 @@ export function matchFields(
     problems.unshift(
       `no field for ${missing.map((c) => `column "${c.name}"${c.from !== undefined ? ` (from "${c.from}")` : ""}`).join(", ")} (${fixes(pipeline.name, missing, fields)})`,
     );
+  if (fieldOf.size === 0 && fields.length > 0)
+    problems.push(
+      `none of the declared columns is in it${what === "header" && fields.length === 1 ? " (a header of one field: is format.delimiter right?)" : ""}`,
+    );
   if (problems.length > 0)
     throw new UnreadableFileError(
       `pipeline "${pipeline.name}": ${what}: ${problems.join("; ")}. The file's ${what}: ${listed(fields)}`,
