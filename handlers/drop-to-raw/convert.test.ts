@@ -6,13 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
 import { definePipeline, type PipelineDeclaration } from "../../src/pipelines/types.js";
-import {
-  type Conversion,
-  type ConvertOptions,
-  convertFile,
-  matchHeader,
-  type QuarantineLine,
-} from "./convert.js";
+import { type Conversion, type ConvertOptions, convertFile, type QuarantineLine } from "./convert.js";
+import { matchHeader } from "./fields.js";
 import { UnreadableFileError } from "./prepare.js";
 import { readParquet } from "./testing/parquet.js";
 
@@ -219,6 +214,12 @@ const ALL_TYPES = definePipeline({
   transform: { sql: "SELECT * FROM {{raw}}" },
 });
 
+/** ALL_TYPES whose nullable columns files may lack (mayBeAbsent), for files that carry a few columns only. */
+const SPARSE = definePipeline({
+  ...ALL_TYPES,
+  schema: ALL_TYPES.schema.map((c) => (c.nullable === false ? c : { ...c, mayBeAbsent: true })),
+});
+
 describe("convertFile, coercion and quarantine", () => {
   it("quarantines each bad row once, with the first bad column, the reason and the exact row text", async () => {
     // prepare
@@ -271,7 +272,7 @@ describe("convertFile, coercion and quarantine", () => {
         row: "7,1,1,true,2026-11-21,2026-11-21,x,extra",
       },
     ]);
-    expect(result.parquet.map((f) => f.relativeKey)).toEqual(["run-0123456789abcdef.parquet"]);
+    expect(result.parquet.map((f) => f.relativeKey)).toEqual(["run-0123456789abcdef_0.parquet"]);
     const { rows, types } = await readParquet(result.parquet[0]?.path as string);
     expect(types).toEqual({
       id: "INT32/INT_32",
@@ -316,7 +317,7 @@ describe("convertFile, coercion and quarantine", () => {
     const path = write("reordered.csv", "LABEL,extra,Id\nfirst,x,1\nsecond,y,2\n");
 
     // act
-    const result = await convert(path, ALL_TYPES);
+    const result = await convert(path, SPARSE);
 
     // assess
     expect(result.ignoredColumns).toEqual(["extra"]);
@@ -375,7 +376,7 @@ describe("convertFile, coercion and quarantine", () => {
     const path = write("empty-fields.csv", 'id,big,ratio,label\n1,"",,""\n2,,"",x\n');
 
     // act
-    const result = await convert(path, ALL_TYPES);
+    const result = await convert(path, SPARSE);
 
     // assess
     expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([2, 1, 1]);
@@ -392,7 +393,7 @@ describe("convertFile, coercion and quarantine", () => {
     const path = write("all-bad.csv", "id,label\nx,a\ny,b\n");
 
     // act
-    const result = await convert(path, ALL_TYPES);
+    const result = await convert(path, SPARSE);
 
     // assess
     expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([2, 0, 2]);
@@ -401,7 +402,7 @@ describe("convertFile, coercion and quarantine", () => {
 
   it("writes no files and no quarantine for a header-only file", async () => {
     // act
-    const result = await convert(write("header-only.csv", "id,label\n"), ALL_TYPES);
+    const result = await convert(write("header-only.csv", "id,label\n"), SPARSE);
 
     // assess
     expect([result.rowsIn, result.rowsOut, result.rowsRejected, result.quarantine]).toEqual([
@@ -413,24 +414,207 @@ describe("convertFile, coercion and quarantine", () => {
     expect(result.parquet).toEqual([]);
   });
 
-  it("rejects the whole file when the header lacks a non-nullable column", async () => {
+  it("rejects the whole file when the header lacks a declared column, naming the pipeline, the columns and the fix", async () => {
     // act
-    const error = await convert(write("no-label.csv", "id,big\n1,2\n"), ALL_TYPES).catch((e: unknown) => e);
+    const error = await convert(write("no-label.csv", "id,Big Number,ratio\n1,2,3\n"), SPARSE).catch(
+      (e: unknown) => e,
+    );
+    const nullable = await convert(write("no-ratio.csv", "id,label\n1,x\n"), ALL_TYPES).catch(
+      (e: unknown) => e,
+    );
 
-    // assess
+    // assess: a nullable column is no exception, unless it says files may lack it
     expect(error).toBeInstanceOf(UnreadableFileError);
-    expect((error as UnreadableFileError).reason).toBe("header: no column for label (not nullable)");
+    expect((error as UnreadableFileError).reason).toBe(
+      'pipeline "all_types": header: no field for column "label" (fix: in src/pipelines/definitions/all_types.ts, ' +
+        "declare each one's from: with the file's name for it, or mayBeAbsent: true if files may lack it). " +
+        'The file\'s header: "id", "Big Number", "ratio"',
+    );
+    expect((nullable as UnreadableFileError).reason).toMatch(
+      /^pipeline "all_types": header: no field for column "big", column "ratio", column "flag", column "day", column "at" \(/,
+    );
   });
 });
 
 describe("matchHeader", () => {
   it("collects every header problem at once", () => {
     // act / assess
-    expect(() => matchHeader(ALL_TYPES.schema, { layout: "csv", header: ["id", "ID", "big"] })).toThrow(
-      'header: column "id" appears twice; no column for label (not nullable)',
+    expect(() => matchHeader(ALL_TYPES, { layout: "csv", header: ["id", "ID", "big"] })).toThrow(
+      'pipeline "all_types": header: no field for column "ratio", column "flag", column "day", column "at", column "label" (',
     );
-    expect(() => matchHeader(ALL_TYPES.schema, { layout: "csv", header: ["a", "b"] })).toThrow(
-      "header: no column for id, label (not nullable); none of the declared columns is in it",
+    expect(() => matchHeader(ALL_TYPES, { layout: "csv", header: ["id", "ID", "big"] })).toThrow(
+      'column "id": "id" and "ID" all match its name ignoring case (declare from: with the one to read)',
     );
+    expect(() => matchHeader(ALL_TYPES, { layout: "csv", header: ["id", "id", "label"] })).toThrow(
+      'pipeline "all_types": header: no field for column "big", column "ratio", column "flag", column "day", column "at" (',
+    );
+    expect(() => matchHeader(SPARSE, { layout: "csv", header: ["id", "id", "label"] })).toThrow(
+      'pipeline "all_types": header: column "id": its field "id" appears 2 times. The file\'s header: "id", "id", "label"',
+    );
+  });
+});
+
+describe("convertFile, real source field names (from, case, skipLines)", () => {
+  const AIRPORTS = definePipeline({
+    name: "airports",
+    description: "airports as a spreadsheet exports them",
+    source: { kind: "push" },
+    format: { type: "csv" },
+    schema: [
+      { name: "iata", from: "IATA Code", type: "string", nullable: false },
+      { name: "airport_name", from: "Airport Name", type: "string", nullable: false },
+      { name: "city", type: "string" },
+      { name: "elevation_ft", from: "Elevation (ft)", type: "int" },
+      { name: "a", type: "boolean" },
+    ],
+    partitionKeys: [],
+    transform: { sql: "SELECT * FROM {{raw}}" },
+  });
+  const MOVIES = definePipeline({
+    name: "movies",
+    description: "movies with mixed-case JSON keys",
+    source: { kind: "push" },
+    format: { type: "ndjson" },
+    schema: [
+      { name: "title", type: "string", nullable: false },
+      { name: "year", type: "int" },
+      { name: "us_gross", from: "US Gross", type: "bigint" },
+    ],
+    partitionKeys: [],
+    transform: { sql: "SELECT * FROM {{raw}}" },
+  });
+  const rows = async (result: Conversion) =>
+    (await allRows(result)).map((r) =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith("_source"))),
+    );
+
+  it("reads headers with spaces and capitals through from, others by name ignoring case, into lake names", async () => {
+    // prepare: 4 records, one with a bad elevation
+    const csv = [
+      '"IATA Code",Airport Name,CITY,Elevation (ft),A,Remarks',
+      'AMS,Amsterdam Airport Schiphol,Amsterdam,-11,true,"below sea level"',
+      'CDG,"Paris Charles de Gaulle",Paris,392,f,',
+      "FRA,Frankfurt am Main,Frankfurt,high,1,",
+      'LHR,"London Heathrow, T5",London,83,,"quoted, comma"',
+      "",
+    ].join("\r\n");
+
+    // act
+    const result = await convert(write("airports.csv", csv), AIRPORTS);
+
+    // assess: 4 in, 3 out, 1 quarantined; the Parquet columns are the lake's names
+    expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([4, 3, 1]);
+    expect(result.ignoredColumns).toEqual(["Remarks"]);
+    expect(await rows(result)).toEqual([
+      {
+        iata: "AMS",
+        airport_name: "Amsterdam Airport Schiphol",
+        city: "Amsterdam",
+        elevation_ft: -11,
+        a: true,
+      },
+      { iata: "CDG", airport_name: "Paris Charles de Gaulle", city: "Paris", elevation_ft: 392, a: false },
+      { iata: "LHR", airport_name: "London Heathrow, T5", city: "London", elevation_ft: 83, a: null },
+    ]);
+    expect(quarantined(result).map(({ line, column, reason }) => ({ line, column, reason }))).toEqual([
+      { line: 4, column: "elevation_ft", reason: 'elevation_ft: "high" is not an int' },
+    ]);
+  });
+
+  it("matches mixed-case JSON keys: exactly on from, else the name ignoring case; a key a record lacks is NULL", async () => {
+    // prepare: 3 records; the third has no "US Gross"
+    const ndjson = [
+      '{"Title":"Clerks","Year":1994,"US Gross":3151130}',
+      '{"Title":"Heat","Year":1995,"US Gross":67436818,"Rating":"R"}',
+      '{"Title":"Solaris","Year":1972}',
+    ].join("\n");
+
+    // act
+    const result = await convert(write("movies.ndjson", ndjson), MOVIES);
+
+    // assess
+    expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([3, 3, 0]);
+    expect(await rows(result)).toEqual([
+      { title: "Clerks", year: 1994, us_gross: 3151130n },
+      { title: "Heat", year: 1995, us_gross: 67436818n },
+      { title: "Solaris", year: 1972, us_gross: null },
+    ]);
+  });
+
+  it("rejects a JSON file whose keys match a column twice, or match no column, naming the fix", async () => {
+    // prepare
+    const twice = '{"Title":"Clerks","Year":1994,"US Gross":1}\n{"title":"Heat","Year":1995,"US Gross":2}\n';
+    const noGross = '{"Title":"Clerks","Year":1994,"Gross (US)":1}\n';
+    const byName = definePipeline({
+      ...MOVIES,
+      schema: MOVIES.schema.map((c) => (c.name === "us_gross" ? { name: "us_gross", type: "bigint" } : c)),
+    });
+
+    // act
+    const errors = await Promise.all([
+      convert(write("twice.ndjson", twice), MOVIES).catch((e: unknown) => e),
+      convert(write("no-gross.ndjson", noGross), MOVIES).catch((e: unknown) => e),
+      convert(write("by-name.ndjson", twice.replace(/"title"/, '"Title"')), byName).catch((e: unknown) => e),
+    ]);
+
+    // assess
+    expect(errors.map((e) => (e as UnreadableFileError).reason)).toEqual([
+      'pipeline "movies": JSON keys: column "title": "Title" and "title" all match its name ignoring case (declare from: with the one to read). The file\'s JSON keys: "Title", "US Gross", "Year", "title"',
+      'pipeline "movies": JSON keys: no field for column "us_gross" (from "US Gross") (fix: in src/pipelines/definitions/movies.ts, declare each one\'s from: with the file\'s name for it, or mayBeAbsent: true if files may lack it). The file\'s JSON keys: "Gross (US)", "Title", "Year"',
+      'pipeline "movies": JSON keys: no field for column "us_gross" (fix: declare from: "US Gross" on "us_gross" in src/pipelines/definitions/movies.ts). The file\'s JSON keys: "Title", "US Gross", "Year"',
+    ]);
+  });
+
+  it("converts a file that lacks a mayBeAbsent column, with NULLs in it", async () => {
+    // prepare
+    const pipeline = definePipeline({
+      ...MOVIES,
+      schema: MOVIES.schema.map((c) => (c.name === "us_gross" ? { ...c, mayBeAbsent: true } : c)),
+    });
+
+    // act
+    const result = await convert(write("no-gross-ok.ndjson", '{"Title":"Solaris","Year":1972}\n'), pipeline);
+
+    // assess
+    expect(await rows(result)).toEqual([{ title: "Solaris", year: 1972, us_gross: null }]);
+  });
+
+  it("skips lines before the header, or a header line of a header: false file, keeping file line numbers", async () => {
+    // prepare: a title line and a blank line before the header; the same file read by position
+    const body =
+      "Airport Name,IATA Code,City,Elevation (ft),A\nSchiphol,AMS,Amsterdam,x,true\nTegel,TXL,Berlin,122,0\n";
+    const titled = `"Airports, as of 2026-11"\n\n${body}`;
+    const positional = definePipeline({
+      ...AIRPORTS,
+      format: { type: "csv", header: false, skipLines: 1 },
+      schema: [
+        { name: "airport_name", type: "string", nullable: false },
+        { name: "iata", type: "string", nullable: false },
+        { name: "city", type: "string" },
+        { name: "elevation_ft", type: "int" },
+        { name: "a", type: "boolean" },
+      ],
+    });
+
+    // act
+    const byName = await convert(write("titled.csv", titled), {
+      ...AIRPORTS,
+      format: { type: "csv", skipLines: 2 },
+    });
+    const byPosition = await convert(write("positional.csv", body), positional);
+
+    // assess: 2 in, 1 out, 1 quarantined each, on the line the record has in the file
+    for (const [result, line] of [
+      [byName, 4],
+      [byPosition, 2],
+    ] as const) {
+      expect([result.rowsIn, result.rowsOut, result.rowsRejected]).toEqual([2, 1, 1]);
+      expect(await rows(result)).toEqual([
+        { iata: "TXL", airport_name: "Tegel", city: "Berlin", elevation_ft: 122, a: false },
+      ]);
+      expect(quarantined(result).map(({ line, row }) => ({ line, row }))).toEqual([
+        { line, row: "Schiphol,AMS,Amsterdam,x,true" },
+      ]);
+    }
   });
 });

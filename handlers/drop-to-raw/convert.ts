@@ -2,8 +2,10 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { createInterface } from "node:readline";
-import type { Column, PipelineDeclaration } from "../../src/pipelines/types.js";
+import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import { openEngine } from "./duckdb.js";
+import { matchHeader, withJsonKeys } from "./fields.js";
+import { parquetFileName } from "./paths.js";
 import {
   DEFAULT_MAX_RECORD_BYTES,
   type PreparedInput,
@@ -103,8 +105,8 @@ export async function convertStream(
     maxDecodedBytes: options.maxDecodedBytes,
   });
   const preparedAt = performance.now();
-  const { csv, ignoredColumns } = matchHeader(pipeline.schema, prepared);
-  const staging: StagingSource = {
+  const { csv, ignoredColumns } = matchHeader(pipeline, prepared);
+  let staging: StagingSource = {
     path: prepared.path,
     layout: prepared.layout,
     separator: prepared.separator,
@@ -127,8 +129,9 @@ export async function convertStream(
   let rejectsWritten: number;
   try {
     const db = engine.connection;
+    staging = await withJsonKeys(db, staging, pipeline);
     const partitioned = pipeline.partitionKeys.length > 0;
-    const target = partitioned ? outDir : join(outDir, `${options.name}.parquet`);
+    const target = partitioned ? outDir : join(outDir, parquetFileName(options.name));
     const copied = await db.runAndReadAll(
       copyGoodRowsSql(staging, "rejects", {
         path: target,
@@ -179,38 +182,6 @@ export async function convertStream(
     ignoredColumns,
     millis: { prepare: preparedAt - started, convert: performance.now() - preparedAt },
   };
-}
-
-/**
- * Maps declared columns to CSV fields by header name (trimmed, case-insensitive), or by position without a header.
- * A header that repeats a declared column, lacks a non-nullable one, or has none of them makes the file unreadable.
- */
-export function matchHeader(
-  schema: readonly Column[],
-  prepared: Pick<PreparedInput, "layout" | "header">,
-): { csv: StagingSource["csv"]; ignoredColumns: string[] } {
-  if (prepared.layout !== "csv") return { csv: undefined, ignoredColumns: [] };
-  const header = prepared.header;
-  if (header === undefined)
-    return {
-      csv: { fieldCount: schema.length, fieldOf: new Map(schema.map((c, i) => [c.name, i])) },
-      ignoredColumns: [],
-    };
-  const declared = new Set(schema.map((c) => c.name));
-  const fieldOf = new Map<string, number>();
-  const ignoredColumns: string[] = [];
-  const problems: string[] = [];
-  header.forEach((raw, i) => {
-    const name = raw.toLowerCase();
-    if (!declared.has(name)) ignoredColumns.push(raw);
-    else if (fieldOf.has(name)) problems.push(`column "${name}" appears twice`);
-    else fieldOf.set(name, i);
-  });
-  const missing = schema.filter((c) => !(c.nullable ?? true) && !fieldOf.has(c.name)).map((c) => c.name);
-  if (missing.length > 0) problems.push(`no column for ${missing.join(", ")} (not nullable)`);
-  if (fieldOf.size === 0) problems.push("none of the declared columns is in it");
-  if (problems.length > 0) throw new UnreadableFileError(`header: ${problems.join("; ")}`);
-  return { csv: { fieldCount: header.length, fieldOf }, ignoredColumns };
 }
 
 async function listParquet(dir: string): Promise<ParquetFile[]> {

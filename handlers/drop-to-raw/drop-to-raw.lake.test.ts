@@ -92,7 +92,7 @@ describe("drop-to-raw, bundled, against the applied lake", () => {
     const reports = await runner.drain();
     ordersDelivery = reports.flatMap((r) => r.bodies).find((b) => b.includes("orders.csv")) ?? "";
 
-    expect(reports.reduce((n, r) => n + r.received, 0)).toBe(2);
+    expect(reports.reduce((n, r) => n + r.received, 0)).toBe(Object.keys(expected).length);
     expect(reports.every((r) => r.failed === 0 && !r.invocation.error)).toBe(true);
     for (const [pipeline, sample] of Object.entries(expected)) {
       const rows = await rawRows(pipeline);
@@ -117,11 +117,15 @@ describe("drop-to-raw, bundled, against the applied lake", () => {
     );
     const counts = Object.fromEntries(
       done.map((i) => [
-        i["pk"]?.S?.includes("orders/") ? "orders" : "clickstream",
+        /^s3:\/\/[^/]+\/([^/]+)\//.exec(i["pk"]?.S ?? "")?.[1],
         [i["rows_in"]?.N, i["rows_out"]?.N, i["rows_rejected"]?.N],
       ]),
     );
-    expect(counts).toEqual({ orders: ["12", "10", "2"], clickstream: ["10", "8", "2"] });
+    expect(counts).toEqual({
+      orders: ["12", "10", "2"],
+      clickstream: ["10", "8", "2"],
+      airports: ["12", "11", "1"],
+    });
   });
 
   it("adds nothing when the same object is delivered again", async () => {
@@ -156,6 +160,40 @@ describe("drop-to-raw, bundled, against the applied lake", () => {
     expect(reports.map((r) => [r.received, r.failed])).toEqual([[1, 0]]);
     expect((await rawRows("orders")).map((r) => Number(r["order_id"])).sort()).toEqual([1001, 1002, 1003]);
     expect(await quarantinedLines("orders")).toEqual([]);
+  });
+
+  it("keeps only the newest version's rows in an unpartitioned pipeline, put a second and a third time", async () => {
+    // prepare: the airports sample (12 records: 11 valid, 1 quarantined) is in raw; then two corrected files under
+    // its key: its first 5 records, then its first 10 (Hamburg's bad passenger count among them)
+    const key = `${at("airports")}${expected["airports"]?.file}`;
+    const lines = readFileSync(join("src/pipelines/samples", "airports.csv"), "utf8").split("\r\n");
+    const first = (n: number) => `${lines.slice(0, n + 1).join("\r\n")}\r\n`;
+    const iatas = async () => (await rawRows("airports")).map((r) => String(r["iata"])).sort();
+    const before = await iatas();
+
+    // act
+    await s3().send(new PutObjectCommand({ Bucket: output("drop_bucket_name"), Key: key, Body: first(5) }));
+    const second = await runner.drain();
+    const afterSecond = await iatas();
+    const filesAfterSecond = await keys(output("raw_bucket_name"), at("airports"));
+    await s3().send(new PutObjectCommand({ Bucket: output("drop_bucket_name"), Key: key, Body: first(10) }));
+    const third = await runner.drain();
+
+    // assess: one Parquet file each time, with the newest version's rows only (11, then 5, then 9 of 10)
+    expect([...second, ...third].map((r) => [r.received, r.failed])).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
+    expect(before).toHaveLength(11);
+    expect(afterSecond).toEqual(["AMS", "CDG", "EIN", "ORY", "RTM"]);
+    expect(filesAfterSecond).toEqual([
+      expect.stringMatching(/^airports\/ingest_date=2026-11-19\/airports-[0-9a-f]{16}_0\.parquet$/),
+    ]);
+    expect(await iatas()).toEqual(["AMS", "BER", "CDG", "EIN", "FRA", "MUC", "NCE", "ORY", "RTM"]);
+    expect(await keys(output("raw_bucket_name"), at("airports"))).toHaveLength(1);
+    expect((await quarantinedLines("airports")).map((q) => [q.line, q.reason])).toEqual([
+      [11, 'passengers: "n/a" is not a bigint'],
+    ]);
   });
 
   it("sends a malformed message to the DLQ after maxReceiveCount failed deliveries, and logs why", async () => {

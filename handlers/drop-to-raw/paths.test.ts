@@ -3,8 +3,11 @@ import {
   extensionOf,
   ingestDate,
   ingestDateInKey,
+  isParquetOf,
   ledgerKey,
   outputName,
+  parquetFileName,
+  parquetFilePattern,
   pipelineOf,
   quarantineFileKey,
   quarantineRowsKey,
@@ -89,5 +92,37 @@ describe("identity and names", () => {
     );
     expect(extensionOf("a/b/no-extension")).toBe("");
     expect(extensionOf("a/b/c.j son")).toBe(".j_son");
+  });
+});
+
+describe("the Parquet naming rule the writer and supersede share", () => {
+  const name = "run-0123456789abcdef";
+
+  it("names every shape's files <name>_<i>.parquet: DuckDB's pattern for partitions, _0 for one file", () => {
+    // act / assess
+    expect(parquetFilePattern(name)).toBe("run-0123456789abcdef_{i}");
+    expect(parquetFileName(name)).toBe("run-0123456789abcdef_0.parquet");
+  });
+
+  it.each([
+    ["run-0123456789abcdef_0.parquet", true],
+    ["run-0123456789abcdef_17.parquet", true],
+    // unpartitioned files written before the shared rule
+    ["run-0123456789abcdef.parquet", true],
+    ["run-0123456789abcdef_0.parquet.tmp", false],
+    ["run-0123456789abcdef_x.parquet", false],
+    ["run-0123456789abcdef0.parquet", false],
+    ["run-0123456789abcdef-2_0.parquet", false],
+    ["run-0123456789abcdef.ndjson", false],
+    ["other-0123456789abcdef_0.parquet", false],
+  ])("%s is one of its files: %s", (file, ours) => {
+    // act / assess
+    expect(isParquetOf(name, file)).toBe(ours);
+  });
+
+  it("recognises every name it gives", () => {
+    // act / assess
+    expect(isParquetOf(name, parquetFileName(name))).toBe(true);
+    expect(isParquetOf(name, `${parquetFilePattern(name).replace("{i}", "3")}.parquet`)).toBe(true);
   });
 });

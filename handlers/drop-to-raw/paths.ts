@@ -92,6 +92,31 @@ export function rawKey(pipeline: string, date: string, relativeKey: string): str
   return `${partitionPrefix(pipeline, date)}${relativeKey}`;
 }
 
+/**
+ * The one naming rule for an output name's Parquet files, shared by the writer and by supersede.ts (which finds an
+ * older version's files by it): `<name>_<i>.parquet`. DuckDB writes that into each partition directory of a
+ * partitioned pipeline (FILENAME_PATTERN {@link parquetFilePattern}); an unpartitioned pipeline's one file is
+ * {@link parquetFileName}, the same shape.
+ */
+export function parquetFilePattern(name: string): string {
+  return `${name}_{i}`;
+}
+
+/** The file of an unpartitioned pipeline: `<name>_0.parquet`, as DuckDB names a partition's first file. */
+export function parquetFileName(name: string): string {
+  return `${name}_0.parquet`;
+}
+
+/**
+ * Whether `file` (a base name) is one of `name`'s Parquet files: `<name>_<i>.parquet`, or `<name>.parquet`, the name
+ * unpartitioned pipelines were written under before the rule above (so a re-sent file still replaces those).
+ */
+export function isParquetOf(name: string, file: string): boolean {
+  if (!file.startsWith(name) || !file.endsWith(".parquet")) return false;
+  const middle = file.slice(name.length, -".parquet".length);
+  return middle === "" || /^_\d+$/.test(middle);
+}
+
 /** The quarantine NDJSON of an object's rejected rows. */
 export function quarantineRowsKey(pipeline: string, date: string, name: string): string {
   return `${partitionPrefix(pipeline, date)}${name}.ndjson`;

@@ -91,7 +91,16 @@ export async function prepareInput(
   const maxDecodedBytes = options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
   const scanner: Scanner =
     format.type === "csv"
-      ? new CsvScanner(writer, separator, format.header ?? true, maxRecordBytes)
+      ? skipLines(
+          format.skipLines ?? 0,
+          new CsvScanner(
+            writer,
+            separator,
+            format.header ?? true,
+            maxRecordBytes,
+            (format.skipLines ?? 0) + 1,
+          ),
+        )
       : format.type === "ndjson"
         ? new LineScanner(writer, maxRecordBytes)
         : new JsonArrayScanner(writer, maxRecordBytes);
@@ -510,7 +519,10 @@ class CsvScanner implements Scanner {
     private readonly separator: string,
     header: boolean,
     maxRecordBytes: number,
+    /** The file line the scanner's input starts on (after format.skipLines). */
+    firstLine = 1,
   ) {
+    this.line = this.recordLine = firstLine;
     this.delimiter = separator.charCodeAt(0);
     this.headerPending = header;
     this.pending = new Pending(maxRecordBytes);
@@ -846,4 +858,35 @@ export class PreparedRecords {
     if (read < length)
       throw new Error(`prepared file: ${length} bytes wanted at offset ${offset}, ${read} there`);
   }
+}
+
+/**
+ * `format.skipLines`: drops the first `count` lines of the decoded stream (line feeds, whatever quotes they hold)
+ * before `inner` sees them; `inner` numbers its lines from `count + 1`.
+ */
+function skipLines(count: number, inner: Scanner): Scanner {
+  if (count === 0) return inner;
+  let remaining = count;
+  return {
+    push(chunk: Buffer): void {
+      let start = 0;
+      while (remaining > 0) {
+        const lf = chunk.indexOf(LF, start);
+        if (lf === -1) return;
+        start = lf + 1;
+        remaining--;
+      }
+      if (start < chunk.length) inner.push(start === 0 ? chunk : chunk.subarray(start));
+    },
+    end: () => inner.end(),
+    get rows() {
+      return inner.rows;
+    },
+    get header() {
+      return inner.header;
+    },
+    get sawContent() {
+      return inner.sawContent;
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import type { Column, ColumnType } from "../../src/pipelines/types.js";
+import { parquetFilePattern } from "./paths.js";
 import type { Layout } from "./prepare.js";
 
 /**
@@ -39,6 +40,11 @@ export interface StagingSource {
   readonly schema: readonly Column[];
   /** csv: fields per record and the field index of each declared column present in the file. */
   readonly csv?: { readonly fieldCount: number; readonly fieldOf: ReadonlyMap<string, number> };
+  /**
+   * JSON: the key each declared column is read from (fields.ts); a column not in it is NULL. Without it, each column
+   * reads the key `from`, else `name`.
+   */
+  readonly json?: { readonly keyOf: ReadonlyMap<string, string> };
   /** Longest record DuckDB accepts, in bytes, prefix included. */
   readonly maxLineBytes: number;
 }
@@ -144,13 +150,20 @@ export function stagingSql(source: StagingSource, rejectsTable?: string): string
     });
     raw = `SELECT ${prefix}, NULL::VARCHAR AS __invalid, ${values.join(", ")} FROM ${readPrepared(source, rejectsTable)}`;
   } else {
-    const paths = source.schema.map((c) => sqlString(`$.${sqlIdentifier(c.name)}`)).join(", ");
+    const keys = source.schema.map((c) => (source.json ? source.json.keyOf.get(c.name) : (c.from ?? c.name)));
+    const read = keys.filter((key) => key !== undefined);
+    const paths = read.map((key) => sqlString(jsonPath(key))).join(", ");
     const checked = `SELECT ${prefix}, __text, CASE
       WHEN __text IS NULL OR NOT json_valid(__text) THEN 'row: not valid JSON'
       WHEN json_type(__text) <> 'OBJECT' THEN 'row: a JSON ' || lower(json_type(__text)) || ', not an object'
     END AS __invalid FROM ${readPrepared(source, rejectsTable)}`;
-    const extracted = `SELECT *, CASE WHEN __invalid IS NULL THEN json_extract_string(__text, [${paths}]) END AS __values FROM (${checked})`;
-    const values = source.schema.map((column, i) => `NULLIF(__values[${i + 1}], '') AS ${rawName(column)}`);
+    const extracted = `SELECT *, CASE WHEN __invalid IS NULL THEN ${read.length === 0 ? "[]::VARCHAR[]" : `json_extract_string(__text, [${paths}])`} END AS __values FROM (${checked})`;
+    const values = source.schema.map((column, i) => {
+      const key = keys[i];
+      return key === undefined
+        ? `NULL::VARCHAR AS ${rawName(column)}`
+        : `NULLIF(__values[${read.indexOf(key) + 1}], '') AS ${rawName(column)}`;
+    });
     raw = `SELECT __line, __invalid, ${values.join(", ")} FROM (${extracted})`;
   }
   const typed = source.schema.map((c) => `${typedExpression(c.type, rawName(c))} AS ${typedName(c)}`);
@@ -164,11 +177,27 @@ export function stagingSql(source: StagingSource, rejectsTable?: string): string
   return `SELECT *, ${bad} FROM (SELECT *, ${typed.join(", ")} FROM (${raw}))`;
 }
 
+/** The JSON path of a top-level key, any characters included: `$."Airport Name"`, `$."a\\"b"`. */
+export function jsonPath(key: string): string {
+  return `$."${key.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+/**
+ * The distinct top-level keys of the prepared JSON records. `tolerant`: only of the records that are valid JSON objects
+ * (three parses a record instead of one: the fallback when the plain listing met an invalid record).
+ */
+export function jsonKeysSql(source: StagingSource, tolerant: boolean): string {
+  const records = tolerant
+    ? `(SELECT __text FROM ${readPrepared(source)} WHERE json_valid(__text) AND json_type(__text) = 'OBJECT')`
+    : readPrepared(source);
+  return `SELECT DISTINCT unnest(json_keys(__text)) AS key FROM ${records}`;
+}
+
 export interface ParquetTarget {
   /** A directory when partitioned, else the file. */
   readonly path: string;
   readonly partitionKeys: readonly string[];
-  /** File name stem inside each partition directory (DuckDB appends `_<i>.parquet`). */
+  /** The output name: partitioned, DuckDB names each partition's files `<stem>_<i>.parquet` (paths.ts). */
   readonly fileStem: string;
   readonly compression: "zstd" | "snappy";
   /** The `_source_key` written on every row. */
@@ -188,7 +217,7 @@ export function copyGoodRowsSql(source: StagingSource, rejectsTable: string, tar
   if (target.partitionKeys.length > 0)
     options.push(
       `PARTITION_BY (${target.partitionKeys.map(sqlIdentifier).join(", ")})`,
-      `FILENAME_PATTERN ${sqlString(`${target.fileStem}_{i}`)}`,
+      `FILENAME_PATTERN ${sqlString(parquetFilePattern(target.fileStem))}`,
     );
   return `COPY (${select}) TO ${sqlString(target.path)} (${options.join(", ")})`;
 }

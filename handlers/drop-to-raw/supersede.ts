@@ -4,7 +4,7 @@ import {
   ListObjectVersionsCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { outputName, partitionPrefix } from "./paths.js";
+import { isParquetOf, outputName, partitionPrefix } from "./paths.js";
 
 /**
  * A key's newest version wins. Putting a file again under the same key (a producer re-sending a corrected file, or
@@ -16,9 +16,9 @@ import { outputName, partitionPrefix } from "./paths.js";
  * - after writing, the newest version deletes the raw and quarantine outputs of every other version of its key;
  * - a version that lost that race while it was converting (a newer one was put meanwhile) deletes its own outputs.
  *
- * Every output name derives from the version (paths.ts), so the outputs of a version are found by name: Parquet files
- * `<name>_<i>.parquet` anywhere under the version's ingest-date partition of raw, and `<name>…` under that partition
- * of quarantine. Objects of an unversioned bucket (identified by ETag) are left alone: there is no version order.
+ * Every output name derives from the version (paths.ts), so the outputs of a version are found by name: its Parquet
+ * files (paths.ts's `isParquetOf`, the rule the writer names them by, for every pipeline shape) anywhere under the
+ * version's ingest-date partition of raw, and `<name>…` under that partition of quarantine. Objects of an unversioned bucket (identified by ETag) are left alone: there is no version order.
  */
 
 export interface VersionOfKey {
@@ -95,7 +95,7 @@ export async function deleteOutputsOf(
     const ours = (file: string) => names.some((name) => file.startsWith(name));
     for (const key of await listKeys(s3, buckets.rawBucket, partition)) {
       const file = key.slice(key.lastIndexOf("/") + 1);
-      if (names.some((name) => file.startsWith(`${name}_`)) && file.endsWith(".parquet"))
+      if (names.some((name) => isParquetOf(name, file)))
         targets.push({ bucket: buckets.rawBucket, key, date });
     }
     // One version: list just its names; several: the partition once.

@@ -259,7 +259,8 @@ describe("AthenaWorkgroup in the lake (the analytics stack's two workgroups)", (
       [
         ["workgroup-lake", "orders-curated-transform"],
         ["workgroup-lake", "clickstream-curated-transform"],
-        ...["orders", "clickstream"].flatMap((p) =>
+        ["workgroup-lake", "airports-curated-transform"],
+        ...["orders", "clickstream", "airports"].flatMap((p) =>
           ["transform-preview", "raw-rows-per-day", "curated-last-week"].map((q) => [
             "workgroup-analysts",
             `${p}-${q}`,

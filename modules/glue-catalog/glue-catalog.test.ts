@@ -1,6 +1,7 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { type TerraformResource, TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import airports from "../../src/pipelines/definitions/airports.js";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
@@ -514,6 +515,37 @@ describe("GlueCatalog rejects invalid props, naming each problem", () => {
       new Error(
         'GlueCatalog: projectionStartDate "today" is not a YYYY-MM-DD date; keyDeletionWindowDays must be 7 to 30, got 0',
       ),
+    );
+  });
+});
+
+describe("GlueCatalog tables of columns read from source fields (from)", () => {
+  const { one } = synth({ pipelines: [airports] });
+
+  it("names the columns as the lake does, never as the source file (Airport Name is airport_name)", () => {
+    // act
+    const raw = one("resource", "aws_glue_catalog_table", "catalog_table-raw-airports");
+    const curated = one("resource", "aws_glue_catalog_table", "catalog_table-curated-airports");
+
+    // assess: an unpartitioned pipeline: ingest_date is the only partition key
+    expect([raw["partition_keys"], raw["storage_descriptor"]]).toEqual([
+      keys(["ingest_date", "date"]),
+      parquet("s3://${aws_s3_bucket.zone-raw_bucket.bucket}/airports/", [
+        ["iata", "string"],
+        ["airport_name", "string"],
+        ["city", "string"],
+        ["country", "string"],
+        ["elevation_ft", "int"],
+        ["passengers", "bigint"],
+        ["_source_key", "string"],
+        ["_source_line", "bigint"],
+      ]),
+    ]);
+    expect((curated["storage_descriptor"] as Record<string, unknown>)["columns"]).toEqual(
+      keys(["country", "string"], ["airports", "bigint"], ["passengers", "bigint"], ["highest_ft", "int"]),
+    );
+    expect(JSON.stringify([raw, curated])).not.toMatch(
+      /IATA Code|Airport Name|Elevation \(ft\)|Passengers 2025/,
     );
   });
 });

@@ -212,7 +212,9 @@ describe("curatedRedoCommand", () => {
     });
     expect(await run(["test", "invoices", "2026-11-01"])).toMatchObject({
       code: 2,
-      errors: ['no pipeline "invoices": declared are clickstream, orders (src/pipelines/definitions)'],
+      errors: [
+        'no pipeline "invoices": declared are airports, clickstream, orders (src/pipelines/definitions)',
+      ],
       sent: [],
     });
     const orders = (await loadPipelines()).find((p) => p.name === "orders") as PipelineDeclaration;

@@ -194,6 +194,72 @@ describe("the example pipelines end to end on moto", () => {
     expect((await run()).walks.filter((w) => w.startsWith("orders:"))).toEqual([]);
   }, 600_000);
 
+  it("keeps the newest version only of an unpartitioned pipeline's file put three times, in raw and in curated", async () => {
+    // prepare: the airports sample (no partition keys; 11 valid records, 1 quarantined) under a date of its own
+    const date = "2026-11-15";
+    const key = `airports/ingest_date=${date}/airports.csv`;
+    const lines = readFileSync("src/pipelines/samples/airports.csv", "utf8").split("\r\n");
+    const first = (n: number) => `${lines.slice(0, n + 1).join("\r\n")}\r\n`;
+    const put = (body: string) =>
+      s3().send(new PutObjectCommand({ Bucket: output("drop_bucket_name"), Key: key, Body: body }));
+    const state = async () => ({
+      raw: await count(
+        output("raw_bucket_name"),
+        "airports",
+        `SELECT COUNT(*) AS n FROM t WHERE CAST(ingest_date AS VARCHAR) = '${date}'`,
+      ),
+      rawFiles: (await keys(output("raw_bucket_name"), `airports/ingest_date=${date}/`)).length,
+      curated: (
+        await queryCurated(
+          s3(),
+          await loadPipelines(),
+          output("curated_bucket_name"),
+          `SELECT country, airports, passengers FROM airports WHERE ingest_date = DATE '${date}' ORDER BY country`,
+        )
+      ).map((r) => [r["country"], Number(r["airports"]), Number(r["passengers"])]),
+    });
+    const states = [];
+
+    // act: the whole sample, then its first 5 records, then its first 10 (Hamburg's bad one among them)
+    for (const body of [first(12), first(5), first(10)]) {
+      await put(body);
+      const summary = await run();
+      expect(summary.walks.find((w) => w.startsWith("airports: SUCCEEDED ("))).toContain(date);
+      states.push(await state());
+    }
+
+    // assess: raw holds one file of the newest version's rows, curated its aggregates, every time
+    expect(states).toEqual([
+      {
+        raw: 11,
+        rawFiles: 1,
+        curated: [
+          ["CH", 2, 31200000],
+          ["DE", 3, 128700000],
+          ["FR", 3, 118200000],
+          ["NL", 3, 76300000],
+        ],
+      },
+      {
+        raw: 5,
+        rawFiles: 1,
+        curated: [
+          ["FR", 2, 103400000],
+          ["NL", 3, 76300000],
+        ],
+      },
+      {
+        raw: 9,
+        rawFiles: 1,
+        curated: [
+          ["DE", 3, 128700000],
+          ["FR", 3, 118200000],
+          ["NL", 3, 76300000],
+        ],
+      },
+    ]);
+  }, 600_000);
+
   it("transforms a date again on request (make curated/redo), to the same rows", async () => {
     // prepare: 2026-11-14 was curated by the test above; 2026-11-13 never was
     const c = motoClientConfig(lake().endpoint);

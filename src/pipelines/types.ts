@@ -3,10 +3,28 @@ export const COLUMN_TYPES = ["string", "int", "bigint", "double", "boolean", "da
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 export interface Column {
+  /**
+   * The lake's column: lower-case snake_case (a-z, 0-9 and _, starting with a letter), 1-41 characters. The name in raw
+   * Parquet, the Glue tables, Athena and the transform.
+   */
   readonly name: string;
+  /**
+   * The source field it is read from, when that is not `name`: a CSV header field (`"Airport Name"`; header fields are
+   * trimmed) or a top-level JSON key (`"Title"`), matched exactly, case and spaces included.
+   * @default the one field whose name equals `name` ignoring case (two such fields, `Title` and `title`: the file is
+   *   quarantined, and `from` picks one)
+   */
+  readonly from?: string;
   readonly type: ColumnType;
   /** A row whose value is missing or empty is quarantined unless the column is nullable. @default true */
   readonly nullable?: boolean;
+  /**
+   * The field may be missing from a whole file (a JSON key producers leave out when it has no value); the column is then
+   * NULL in that file. Nullable columns only.
+   * @default false: a file in which the field is nowhere (no such CSV header field, no record with the JSON key) is
+   *   quarantined whole, naming the column
+   */
+  readonly mayBeAbsent?: boolean;
 }
 
 /** Pulled over HTTP(S) by the ingest function on an EventBridge Scheduler schedule. */
@@ -42,8 +60,13 @@ export interface PipelineFormat {
   readonly compression?: "none" | "gzip";
   /** CSV only. @default "," */
   readonly delimiter?: string;
-  /** CSV only: the first line names the columns. @default true */
+  /** CSV only: the first line names the columns (matched by name, see `Column.from`); false: columns by position. @default true */
   readonly header?: boolean;
+  /**
+   * CSV only: lines at the top of every file that are neither the header nor data (a title, a notice, or a header line
+   * of a `header: false` file), skipped; quarantine line numbers still count them. @default 0
+   */
+  readonly skipLines?: number;
 }
 
 /**

@@ -7,7 +7,7 @@ const with_ = (change: Partial<PipelineDeclaration>): PipelineDeclaration => ({ 
 
 describe("pipeline declarations", () => {
   it("loads the shipped examples, sorted by name", async () => {
-    expect((await loadPipelines()).map((p) => p.name)).toEqual(["clickstream", "orders"]);
+    expect((await loadPipelines()).map((p) => p.name)).toEqual(["airports", "clickstream", "orders"]);
   });
 
   it.each([
@@ -26,7 +26,7 @@ describe("pipeline declarations", () => {
     ],
     [
       { format: { type: "ndjson", delimiter: ";" } },
-      'pipeline "orders": format: delimiter and header apply to csv only',
+      'pipeline "orders": format: delimiter, header and skipLines apply to csv only',
     ],
     [{ schema: [] }, 'pipeline "orders": schema: declares no columns'],
     [
@@ -80,5 +80,84 @@ describe("pipeline declarations", () => {
         with_({ source: { kind: "stream", bufferSeconds: 60 }, format: { type: "csv", header: false } }),
       ),
     ).toEqual([]);
+  });
+});
+
+describe("columns read from real source fields", () => {
+  const csv = (schema: PipelineDeclaration["schema"], format: Partial<PipelineDeclaration["format"]> = {}) =>
+    with_({ schema, partitionKeys: [], format: { type: "csv", ...format } });
+
+  it("accepts one-letter lake names, and any source field name through from", () => {
+    // act / assess
+    expect(
+      pipelineProblems(
+        csv([
+          { name: "a", type: "int" },
+          { name: "airport_name", from: "Airport Name", type: "string", nullable: false },
+          { name: "us_gross", from: "US Gross ($)", type: "double" },
+          { name: "contact_phone_number", from: "Contact Phone Number", type: "string", mayBeAbsent: true },
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [
+      csv([{ name: "Airport Name", type: "string" }]),
+      'pipeline "orders": schema[0].name: "Airport Name" is not a lake column name (lower-case snake_case: a-z, 0-9 and _, starting with a letter); to read a source field named so, declare { name: "airport_name", from: "Airport Name" }',
+    ],
+    [
+      csv([{ name: "2025 Passengers", type: "bigint" }]),
+      'pipeline "orders": schema[0].name: "2025 Passengers" is not a lake column name (lower-case snake_case: a-z, 0-9 and _, starting with a letter); to read a source field named so, declare { name: "c_2025_passengers", from: "2025 Passengers" }',
+    ],
+    [
+      csv([{ name: `a${"b".repeat(41)}`, type: "string" }]),
+      `pipeline "orders": schema[0].name: "a${"b".repeat(41)}" has 42 characters, at most 41: shorten it (from: keeps reading the source field's name)`,
+    ],
+    [
+      csv([{ name: "title", from: "Title", type: "string" }], { header: false }),
+      'pipeline "orders": schema[0].from: column "title": "Title": a header: false file\'s columns are taken by position, so there is no field name to match: remove from, or set header: true',
+    ],
+    [
+      csv([{ name: "title", from: " Title ", type: "string" }]),
+      'pipeline "orders": schema[0].from: column "title": " Title ": CSV header fields are compared trimmed: write from: "Title"',
+    ],
+    [
+      csv([
+        { name: "title", from: "Title", type: "string" },
+        { name: "title_again", from: "Title", type: "string" },
+      ]),
+      'pipeline "orders": schema[1].from: column "title_again": "Title" is also the source of column "title": one field feeds one column; copy it in the transform instead',
+    ],
+    [
+      csv([
+        { name: "heading", from: "Title", type: "string" },
+        { name: "title", type: "string" },
+      ]),
+      'pipeline "orders": schema[1].name: column "title": "title" would also match the field "Title", the from of column "heading": give "title" its own from',
+    ],
+    [
+      csv([{ name: "id", type: "int", nullable: false, mayBeAbsent: true }]),
+      'pipeline "orders": schema[0].mayBeAbsent: column "id": not nullable, so a file without it would have every row quarantined: make it nullable, or drop mayBeAbsent',
+    ],
+    [
+      csv([{ name: "id", type: "int", mayBeAbsent: true }], { header: false }),
+      'pipeline "orders": schema[0].mayBeAbsent: column "id": a header: false file has every column by position, none can be absent: drop mayBeAbsent',
+    ],
+    [
+      csv([{ name: "id", type: "int" }], { skipLines: -1 }),
+      'pipeline "orders": format.skipLines: -1 must be a whole number >= 0',
+    ],
+    [
+      with_({ format: { type: "ndjson", skipLines: 1 } }),
+      'pipeline "orders": format: delimiter, header and skipLines apply to csv only',
+    ],
+    [
+      with_({ source: { kind: "stream" }, format: { type: "csv", header: false, skipLines: 1 } }),
+      'pipeline "orders": format.skipLines: a stream\'s files are its records joined end to end: skipping lines would drop records',
+    ],
+  ])("rejects %#, naming the pipeline, the column and the fix", (declaration, message) => {
+    // act / assess
+    expect(pipelineProblems(declaration)).toContain(message);
   });
 });

@@ -29,7 +29,8 @@ describe("generated SQL", () => {
       insertStatement(p, tables(p.name), { date: "2026-11-21" }),
       ...namedQueries(p, tables(p.name)).map((q) => q.sql),
     ]);
-    expect(statements.length).toBe(12);
+    // three example pipelines, six statements each
+    expect(statements.length).toBe(18);
     for (const sql of statements) expect(() => parseAthena(sql)).not.toThrow();
   });
 

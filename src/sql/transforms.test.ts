@@ -102,7 +102,7 @@ describe("curated transforms on DuckDB", () => {
     expect(pipelines.map((p) => p.name).filter((n) => expected[n] === undefined)).toEqual([]);
   });
 
-  it.each(["orders", "clickstream"])(
+  it.each(["orders", "clickstream", "airports"])(
     "%s: the INSERT of one ingest date writes exactly the expected rows",
     async (name) => {
       // prepare
@@ -130,14 +130,17 @@ describe("curated transforms on DuckDB", () => {
     },
   );
 
-  it.each(["orders", "clickstream"])("%s: a date with no raw data inserts nothing", async (name) => {
-    const p = pipelines.find((x) => x.name === name) as PipelineDeclaration;
-    const before = await rows(`SELECT COUNT(*) AS n FROM ${tableRef("lake_curated", p.name)}`);
-    await db.run(insertStatement(p, tables(p), { date: "2026-11-22" }));
-    expect(await rows(`SELECT COUNT(*) AS n FROM ${tableRef("lake_curated", p.name)}`)).toEqual(before);
-  });
+  it.each(["orders", "clickstream", "airports"])(
+    "%s: a date with no raw data inserts nothing",
+    async (name) => {
+      const p = pipelines.find((x) => x.name === name) as PipelineDeclaration;
+      const before = await rows(`SELECT COUNT(*) AS n FROM ${tableRef("lake_curated", p.name)}`);
+      await db.run(insertStatement(p, tables(p), { date: "2026-11-22" }));
+      expect(await rows(`SELECT COUNT(*) AS n FROM ${tableRef("lake_curated", p.name)}`)).toEqual(before);
+    },
+  );
 
-  it.each(["orders", "clickstream"])(
+  it.each(["orders", "clickstream", "airports"])(
     "%s: the inferred curated types are what DuckDB computes",
     async (name) => {
       const p = pipelines.find((x) => x.name === name) as PipelineDeclaration;

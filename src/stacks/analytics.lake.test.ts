@@ -7,6 +7,7 @@ import {
   GlueClient,
 } from "@aws-sdk/client-glue";
 import { describe, expect, it } from "vitest";
+import { loadPipelines } from "../pipelines/index.js";
 import { lake, output } from "../testing/lake.js";
 import { motoClientConfig } from "../testing/moto.js";
 
@@ -24,7 +25,8 @@ describe("analytics in the applied local stack", () => {
       const targets = zone === "drop" ? Crawler?.Targets?.S3Targets : Crawler?.Targets?.CatalogTargets;
       const queue = output(`catalog_${zone}_queue_url`).split("/").pop();
       expect(targets?.map((t) => t.EventQueueArn?.split(":").pop())).toEqual(
-        zone === "drop" ? [queue, queue] : [queue],
+        // the drop crawler: one S3 target per pipeline, all on the zone's queue
+        zone === "drop" ? (await loadPipelines()).map(() => queue) : [queue],
       );
     }
   });
@@ -85,7 +87,8 @@ describe("analytics in the applied local stack", () => {
     const named = await athena.send(
       new ListNamedQueriesCommand({ WorkGroup: output("analysts_workgroup_name") }),
     );
-    expect(named.NamedQueryIds?.length).toBe(6);
+    // three examples per pipeline
+    expect(named.NamedQueryIds?.length).toBe((await loadPipelines()).length * 3);
   });
 
   it("sends crawler state changes to the orchestrator queue only", async () => {

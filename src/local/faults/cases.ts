@@ -125,7 +125,11 @@ export function inputCases(): FaultCase[] {
       key: ordersKey("semicolon"),
       body: Buffer.from(csv(ORDERS_HEADER, orderLine(1), orderLine(2)).toString().replace(/,/g, ";")),
       lines: 2,
-      expected: { outcome: "quarantined", reason: /^header: .*none of the declared columns/ },
+      expected: {
+        outcome: "quarantined",
+        reason:
+          /^pipeline "orders": header: .*none of the declared columns is in it \(a header of one field: is format.delimiter right\?\)/,
+      },
     },
     {
       name: "csv-bom",
@@ -149,7 +153,10 @@ export function inputCases(): FaultCase[] {
       key: ordersKey("no-quantity"),
       body: csv(ORDERS_HEADER.replace(",quantity", ""), "1001,501,DE,SKU-1,5.5,2026-11-20T08:00:00Z,true"),
       lines: 1,
-      expected: { outcome: "quarantined", reason: /^header: no column for quantity \(not nullable\)/ },
+      expected: {
+        outcome: "quarantined",
+        reason: /^pipeline "orders": header: no field for column "quantity" \(fix: /,
+      },
     },
     {
       name: "csv-header-missing-nullable",
@@ -160,7 +167,11 @@ export function inputCases(): FaultCase[] {
         "1002,502,FR,SKU-2,1,5.5,2026-11-20T08:00:00Z",
       ),
       lines: 2,
-      expected: { outcome: "converted", raw: 2, quarantined: 0 },
+      // A declared column the header lacks is an error, nullable or not (mayBeAbsent: true would allow it), not NULLs.
+      expected: {
+        outcome: "quarantined",
+        reason: /^pipeline "orders": header: no field for column "is_gift" \(fix: /,
+      },
     },
     {
       name: "csv-extra-columns",
