@@ -244,7 +244,7 @@ describe("buildHandlers", () => {
     const run = nodeEval(`const m = await import(${url}); console.log(typeof m.handler);`, env);
 
     // assess
-    expect(Object.keys(tables)).toEqual(["clickstream", "orders"]);
+    expect(Object.keys(tables)).toEqual(["airports", "clickstream", "orders"]);
     for (const [pipeline, t] of Object.entries(tables))
       expect(bundle).toContain(`${pipeline}:{raw:[${printed(t.raw)}],curated:[${printed(t.curated)}]}`);
     expect(run.status, run.stderr).toBe(0);
