@@ -26,14 +26,8 @@ describe("local compatibility", () => {
     for (const gap of LOCAL_GAPS) expect(readme, gap.id).toMatch(new RegExp(`\\|\\s*\`${gap.id}\`\\s*\\|`));
   });
 
-  it("matches moto's encoded event keys in local filters only", () => {
-    expect(compatFor({ name: "local" }).eventKeyPrefixes("orders/")).toEqual(["orders/", "orders%2F"]);
-    expect(compatFor({ name: "sandbox" }).eventKeyPrefixes("orders/")).toEqual(["orders/"]);
-  });
-
   it("changes nothing outside local", () => {
-    expect({ ...compatFor({ name: "test" }), eventKeyPrefixes: undefined }).toEqual({
-      eventKeyPrefixes: undefined,
+    expect(compatFor({ name: "test" })).toEqual({
       isLocal: false,
       denyInsecureTransport: true,
       sqsRedriveAllowPolicy: true,
@@ -51,8 +45,7 @@ describe("local compatibility", () => {
   });
 
   it("turns off in local exactly what moto cannot do", () => {
-    expect({ ...compatFor({ name: "local" }), eventKeyPrefixes: undefined }).toEqual({
-      eventKeyPrefixes: undefined,
+    expect(compatFor({ name: "local" })).toEqual({
       isLocal: true,
       denyInsecureTransport: false,
       sqsRedriveAllowPolicy: false,

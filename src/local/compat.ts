@@ -34,7 +34,7 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
     id: "s3-event-key-encoding",
     what: 'event keys are quote_plus-encoded, "/" included, so an SNS filter on the prefix "orders/" never matches',
     handling:
-      "in local, key filters also match the encoded prefix (orders%2F); handlers decode keys the way real S3 needs too",
+      "the catalog queues' filter names one prefix encoding leaves alone (every key but _), so it means the same in local; handlers decode keys the way real S3 needs too",
   },
   {
     id: "s3-event-version-id",
@@ -159,8 +159,6 @@ export interface CompatSettings {
   readonly isLocal: boolean;
   readonly denyInsecureTransport: boolean;
   readonly sqsRedriveAllowPolicy: boolean;
-  /** The key prefixes an SNS filter must list to match objects under `prefix` in S3's event notifications. */
-  readonly eventKeyPrefixes: (prefix: string) => string[];
   readonly eventSourceMappingsEnabled: boolean;
   readonly stateMachines: boolean;
   readonly cloudtrailLogging: boolean;
@@ -183,7 +181,6 @@ export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings 
     isLocal: local,
     denyInsecureTransport: !local,
     sqsRedriveAllowPolicy: !local,
-    eventKeyPrefixes: (prefix) => (local ? [prefix, encodeURIComponent(prefix)] : [prefix]),
     eventSourceMappingsEnabled: !local,
     stateMachines: !local,
     cloudtrailLogging: !local,

@@ -55,7 +55,6 @@ export class LakeStack extends TerraformStack {
       compat,
       zones: this.zones,
       alerts: this.alerts.topic,
-      pipelines,
     });
     const core = {
       context,
