@@ -41,6 +41,7 @@ describe("local compatibility", () => {
       lakeformationTagGrants: true,
       forceDestroyBuckets: false,
       eventsNameVersions: true,
+      glueCrawlerUpdates: true,
     });
   });
 
@@ -59,6 +60,7 @@ describe("local compatibility", () => {
       lakeformationTagGrants: false,
       forceDestroyBuckets: true,
       eventsNameVersions: false,
+      glueCrawlerUpdates: false,
     });
   });
 });
