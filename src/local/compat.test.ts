@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compatFor, LOCAL_GAPS } from "./compat.js";
 
@@ -62,5 +64,39 @@ describe("local compatibility", () => {
       eventsNameVersions: false,
       glueCrawlerUpdates: false,
     });
+  });
+
+  it("forgets, never deletes, a named query the local state holds and the stack no longer has", async () => {
+    const { synthApp } = await import("../testing/synth.js");
+    const stateDir = mkdtempSync(join(tmpdir(), "compat-state-"));
+    const env = { EVENT_LAKE_LOCAL_STATE_DIR: stateDir };
+    const kept = Object.keys(
+      (await synthApp({ environments: ["local"], env })).stacks["local"]?.resource[
+        "aws_athena_named_query"
+      ] ?? {},
+    )[0];
+    const resource = (type: string, name: string) => ({ mode: "managed", type, name, instances: [] });
+    writeFileSync(
+      join(stateDir, "terraform.tfstate"),
+      JSON.stringify({
+        version: 4,
+        resources: [
+          resource("aws_athena_named_query", kept ?? ""),
+          resource("aws_athena_named_query", "workgroup-analysts_query-gone-raw-rows-per-day_0A1B2C3D"),
+          // a removed pipeline's table is deleted, as everywhere (the plan guard asks first)
+          resource("aws_glue_catalog_table", "catalog_table-raw-gone_0A1B2C3D"),
+        ],
+      }),
+    );
+
+    const { stacks } = await synthApp({ environments: ["local"], env });
+
+    expect(kept).toMatch(/^workgroup-/);
+    expect((stacks["local"] as unknown as { removed?: unknown }).removed).toEqual([
+      {
+        from: "aws_athena_named_query.workgroup-analysts_query-gone-raw-rows-per-day_0A1B2C3D",
+        lifecycle: { destroy: false },
+      },
+    ]);
   });
 });
