@@ -631,6 +631,33 @@ describe("CrawlerChain transforms", () => {
     ).toEqual([]);
   });
 
+  it("refuses, naming Lambda's 4 KB limit and the fix, the transform that would overflow the orchestrator's environment", () => {
+    const pipelines = Array.from({ length: 30 }, (_, i) => `pipeline_${String(i).padStart(2, "0")}`);
+    const added: string[] = [];
+
+    expect(() =>
+      synth(
+        { pipelines },
+        {
+          wire: (chain, stack) => {
+            for (const pipeline of pipelines) {
+              const machine = new SfnStateMachine(stack, `machine-${pipeline}`, {
+                name: `event-lake-test-curated-${pipeline}`,
+                roleArn: "r",
+                definition: "{}",
+              });
+              chain.addTransform(pipeline, { stateMachine: machine });
+              added.push(pipeline);
+            }
+          },
+        },
+      ),
+    ).toThrow(
+      "CrawlerChain.addTransform(\"pipeline_17\"): the orchestrator's environment would be about 4131 bytes with 18 transforms (PIPELINES and TRANSFORMS grow with every pipeline, a state machine's ARN about 64 bytes each); Lambda allows 4096 bytes of environment variables in all. Split the pipelines over two lake stacks, or give the orchestrator its transforms another way than its environment (handlers/orchestrator/config.ts)",
+    );
+    expect(added).toHaveLength(17);
+  });
+
   it("refuses a transform for an unknown pipeline, and a second one for the same pipeline", () => {
     synth(
       {},

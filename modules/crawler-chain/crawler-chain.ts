@@ -38,6 +38,8 @@ export class CrawlerChain extends Construct {
   private readonly transforms: Record<string, TransformTarget> = {};
   /** One statement per kind of transform, its resources growing with addTransform (not a statement each). */
   private readonly startable: Partial<Record<TransformTarget["kind"], string[]>> = {};
+  /** The orchestrator's environment, estimated at its largest once resolved (see transformEntryBytes). */
+  private environmentBytes: number;
   readonly props: CrawlerChainProps;
 
   constructor(scope: Construct, id: string, props: CrawlerChainProps) {
@@ -45,6 +47,9 @@ export class CrawlerChain extends Construct {
     // Validate.
     validate(props);
     this.props = props;
+    this.environmentBytes =
+      FIXED_ENVIRONMENT_BYTES +
+      props.pipelines.reduce((sum, p) => sum + p.length + 3, "PIPELINES".length + 2);
     const aws = props.context;
     const timeout = props.timeoutSeconds ?? DEFAULTS.timeoutSeconds;
 
@@ -270,6 +275,12 @@ export class CrawlerChain extends Construct {
       throw new Error(`CrawlerChain.addTransform: "${pipeline}" is not a pipeline of this chain`);
     if (this.transforms[pipeline])
       throw new Error(`CrawlerChain.addTransform: "${pipeline}" already has a transform`);
+    const name = "stateMachine" in target ? target.stateMachine.nameInput : target.job.nameInput;
+    this.environmentBytes += transformEntryBytes(pipeline, "stateMachine" in target, name);
+    if (this.environmentBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES)
+      throw new Error(
+        `CrawlerChain.addTransform("${pipeline}"): the orchestrator's environment would be about ${this.environmentBytes} bytes with ${Object.keys(this.transforms).length + 1} transforms (PIPELINES and TRANSFORMS grow with every pipeline, a state machine's ARN about ${ARN_ESTIMATE_BYTES} bytes each); Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes of environment variables in all. Split the pipelines over two lake stacks, or give the orchestrator its transforms another way than its environment (handlers/orchestrator/config.ts)`,
+      );
     if ("stateMachine" in target) {
       this.transforms[pipeline] = { kind: "state-machine", arn: target.stateMachine.arn };
       this.allowStart("state-machine", ["states:StartExecution"], target.stateMachine.arn);
@@ -301,6 +312,22 @@ export class CrawlerChain extends Construct {
     if (kind === "state-machine")
       this.props.zones.curated.grantDelete(this.orchestrator.policy, "*/ingest_date=");
   }
+}
+
+/** Lambda's limit on a function's environment variables, names and values together. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/**
+ * The orchestrator's variables that do not grow with the pipelines (names, buckets, table, topic ARN, Powertools),
+ * resolved, at their longest: physical names are capped by the naming helper.
+ */
+const FIXED_ENVIRONMENT_BYTES = 1000;
+/** `arn:aws-us-gov:states:ap-southeast-2:123456789012:stateMachine:` or a Glue job's `"name"`, at their longest. */
+const ARN_ESTIMATE_BYTES = 64;
+
+/** One pipeline's entry in TRANSFORMS, `"p":{"kind":"state-machine","arn":"<arn>"},`, resolved. */
+function transformEntryBytes(pipeline: string, stateMachine: boolean, name: string | undefined): number {
+  const target = (name ?? "").length + (stateMachine ? ARN_ESTIMATE_BYTES : 0);
+  return pipeline.length + target + 40;
 }
 
 /** `cron(M H D M W Y)` whose minute is one fixed number: at most one run an hour. */
