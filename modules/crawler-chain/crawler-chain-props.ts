@@ -36,6 +36,13 @@ export interface CrawlerChainProps {
   readonly alerts: SnsTopic;
   /** Creates the orchestrator's SQS mapping enabled. @default true (local passes false: moto cannot run it) */
   readonly eventSourceMappingEnabled?: boolean;
+  /**
+   * Replace a crawler whose settings change (its targets change with every pipeline added or removed) instead of
+   * updating it: a `terraform_data` of its settings, in its `replace_triggered_by`. Only for an API with no
+   * UpdateCrawler (moto; the local-compatibility layer passes true). A crawler holds no data, so nothing is lost.
+   * @default false
+   */
+  readonly replaceOnChange?: boolean;
   /** Orchestrator timeout in seconds; the queue's visibility timeout is 6x this. @default 60 */
   readonly timeoutSeconds?: number;
   /** Run the orchestrator in these private subnets (TracedFunction's `vpc`). @default not in a VPC */

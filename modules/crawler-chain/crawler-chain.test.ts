@@ -112,23 +112,19 @@ const readCatalog = (zone: CatalogZone): Statement => ({
   ],
   resources: catalogArns(zone),
 });
-const readPrefix = (zone: CatalogZone, pipeline: string): Statement[] => [
+/** The whole zone, one grant whatever the number of pipelines (the role's inline policy is capped at 10,240). */
+const readZone = (zone: CatalogZone): Statement[] => [
   {
     actions: ["s3:GetObject", "s3:GetObjectVersion"],
-    resources: [`\${aws_s3_bucket.zone-${zone}_bucket.arn}/${pipeline}/*`],
+    resources: [`\${aws_s3_bucket.zone-${zone}_bucket.arn}/*`],
   },
-  {
-    actions: ["s3:ListBucket"],
-    resources: [`\${aws_s3_bucket.zone-${zone}_bucket.arn}`],
-    condition: [{ test: "StringLike", variable: "s3:prefix", values: [`${pipeline}/*`] }],
-  },
+  { actions: ["s3:ListBucket"], resources: [`\${aws_s3_bucket.zone-${zone}_bucket.arn}`] },
   { actions: ["kms:Decrypt", "kms:DescribeKey"], resources: [`\${aws_kms_key.zone-${zone}_key.arn}`] },
 ];
 
-/** What the crawler role gets for one zone: its pipelines' prefixes, its queue and DLQ, its database. */
+/** What the crawler role gets for one zone: the zone, its queue and DLQ, its database. */
 const crawlerZoneStatements = (zone: CatalogZone): Statement[] => [
-  ...readPrefix(zone, "orders"),
-  ...readPrefix(zone, "clickstream"),
+  ...readZone(zone),
   {
     actions: [
       "sqs:ReceiveMessage",
@@ -449,7 +445,7 @@ describe("CrawlerChain orchestrator", () => {
     );
   });
 
-  it("may start and read the three crawlers, write the ledger, publish alerts, read raw and curated catalogs and raw prefixes", () => {
+  it("may start and read the three crawlers, write the ledger, publish alerts, read raw and curated catalogs and the raw zone", () => {
     const all = statements("chain_orchestrator_policy_document");
     const ownStatements = all.slice(
       all.findIndex((s) => (s["actions"] as string[]).includes("glue:StartCrawler")),
@@ -472,8 +468,7 @@ describe("CrawlerChain orchestrator", () => {
       { actions: ["sns:Publish"], resources: ["${aws_sns_topic.alerts.arn}"] },
       readCatalog("raw"),
       readCatalog("curated"),
-      ...readPrefix("raw", "orders"),
-      ...readPrefix("raw", "clickstream"),
+      ...readZone("raw"),
     ]);
     expect(all.find((s) => s["sid"] === "Consumequeue")).toEqual({
       sid: "Consumequeue",
@@ -507,6 +502,37 @@ describe("CrawlerChain orchestrator", () => {
   });
 });
 
+describe("CrawlerChain replaceOnChange (the local-compatibility layer: moto has no UpdateCrawler)", () => {
+  it("replaces a crawler when its settings change, through a terraform_data of them", () => {
+    const { json } = synth({ replaceOnChange: true });
+    const crawler = json.resource["aws_glue_crawler"]?.["chain_crawler-drop"] as Record<string, unknown>;
+    const settings = json.resource["terraform_data"]?.["chain_crawler-drop-settings"] as {
+      input: Record<string, unknown>;
+    };
+
+    expect(crawler["lifecycle"]).toEqual({
+      replace_triggered_by: ["terraform_data.chain_crawler-drop-settings"],
+    });
+    expect(settings.input["name"]).toBe("lake-crawl-drop");
+    expect((settings.input["s3Target"] as { path: string }[]).map((t) => t.path)).toEqual([
+      "s3://${aws_s3_bucket.zone-drop_bucket.bucket}/orders/",
+      "s3://${aws_s3_bucket.zone-drop_bucket.bucket}/clickstream/",
+    ]);
+    expect(Object.keys(json.resource["terraform_data"] ?? {}).sort()).toEqual([
+      "chain_crawler-curated-settings",
+      "chain_crawler-drop-settings",
+      "chain_crawler-raw-settings",
+    ]);
+  });
+
+  it("updates crawlers in place by default", () => {
+    const { one, json } = synth();
+
+    expect(json.resource["terraform_data"]).toBeUndefined();
+    expect(one("resource", "aws_glue_crawler", "chain_crawler-drop")["lifecycle"]).toBeUndefined();
+  });
+});
+
 describe("CrawlerChain transforms", () => {
   it("starts a pipeline's state machine, and may start only that one", () => {
     const { one, statements } = synth(
@@ -535,11 +561,41 @@ describe("CrawlerChain transforms", () => {
       actions: ["states:StartExecution"],
       resources: ["${aws_sfn_state_machine.machine.arn}"],
     });
-    // before the run, the claimed dates' curated files are deleted: that pipeline's ingest-date partitions only
+    // before the run, the claimed dates' curated files are deleted: ingest-date partitions only, of any pipeline
     expect(statements("chain_orchestrator_policy_document")).toContainEqual({
       actions: ["s3:DeleteObject"],
-      resources: ["${aws_s3_bucket.zone-curated_bucket.arn}/orders/ingest_date=*"],
+      resources: ["${aws_s3_bucket.zone-curated_bucket.arn}/*/ingest_date=*"],
     });
+  });
+
+  it("starts any number of state machines through one statement and one delete grant (a constant-size policy)", () => {
+    const { statements } = synth(
+      {},
+      {
+        wire: (chain, stack) => {
+          for (const pipeline of ["orders", "clickstream"]) {
+            const machine = new SfnStateMachine(stack, `machine-${pipeline}`, {
+              name: pipeline,
+              roleArn: "r",
+              definition: "{}",
+            });
+            chain.addTransform(pipeline, { stateMachine: machine });
+          }
+        },
+      },
+    );
+    const policy = statements("chain_orchestrator_policy_document") as { actions: string[] }[];
+
+    expect(policy.filter((s) => s.actions.includes("states:StartExecution"))).toEqual([
+      {
+        actions: ["states:StartExecution"],
+        resources: [
+          "${aws_sfn_state_machine.machine-orders.arn}",
+          "${aws_sfn_state_machine.machine-clickstream.arn}",
+        ],
+      },
+    ]);
+    expect(policy.filter((s) => s.actions.includes("s3:DeleteObject"))).toHaveLength(1);
   });
 
   it("starts and watches a pipeline's Glue job, and only that one", () => {
@@ -573,6 +629,33 @@ describe("CrawlerChain transforms", () => {
         (s as { actions: string[] }).actions.includes("s3:DeleteObject"),
       ),
     ).toEqual([]);
+  });
+
+  it("refuses, naming Lambda's 4 KB limit and the fix, the transform that would overflow the orchestrator's environment", () => {
+    const pipelines = Array.from({ length: 30 }, (_, i) => `pipeline_${String(i).padStart(2, "0")}`);
+    const added: string[] = [];
+
+    expect(() =>
+      synth(
+        { pipelines },
+        {
+          wire: (chain, stack) => {
+            for (const pipeline of pipelines) {
+              const machine = new SfnStateMachine(stack, `machine-${pipeline}`, {
+                name: `event-lake-test-curated-${pipeline}`,
+                roleArn: "r",
+                definition: "{}",
+              });
+              chain.addTransform(pipeline, { stateMachine: machine });
+              added.push(pipeline);
+            }
+          },
+        },
+      ),
+    ).toThrow(
+      "CrawlerChain.addTransform(\"pipeline_17\"): the orchestrator's environment would be about 4131 bytes with 18 transforms (PIPELINES and TRANSFORMS grow with every pipeline, a state machine's ARN about 64 bytes each); Lambda allows 4096 bytes of environment variables in all. Split the pipelines over two lake stacks, or give the orchestrator its transforms another way than its environment (handlers/orchestrator/config.ts)",
+    );
+    expect(added).toHaveLength(17);
   });
 
   it("refuses a transform for an unknown pipeline, and a second one for the same pipeline", () => {

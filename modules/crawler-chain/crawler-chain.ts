@@ -6,7 +6,7 @@ import type { GlueJob } from "@cdktf/provider-aws/lib/glue-job";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { Fn, Lazy } from "cdktf";
+import { DataResource, Fn, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { queueNotEmptyAlarm } from "../alerts/index.js";
 import { CATALOG_ZONES, type CatalogZone } from "../glue-catalog/index.js";
@@ -36,6 +36,10 @@ export class CrawlerChain extends Construct {
   readonly dlq: SqsQueue;
   readonly orchestrator: TracedFunction;
   private readonly transforms: Record<string, TransformTarget> = {};
+  /** One statement per kind of transform, its resources growing with addTransform (not a statement each). */
+  private readonly startable: Partial<Record<TransformTarget["kind"], string[]>> = {};
+  /** The orchestrator's environment, estimated at its largest once resolved (see transformEntryBytes). */
+  private environmentBytes: number;
   readonly props: CrawlerChainProps;
 
   constructor(scope: Construct, id: string, props: CrawlerChainProps) {
@@ -43,10 +47,16 @@ export class CrawlerChain extends Construct {
     // Validate.
     validate(props);
     this.props = props;
+    this.environmentBytes =
+      FIXED_ENVIRONMENT_BYTES +
+      props.pipelines.reduce((sum, p) => sum + p.length + 3, "PIPELINES".length + 2);
     const aws = props.context;
     const timeout = props.timeoutSeconds ?? DEFAULTS.timeoutSeconds;
 
-    // Build: the crawlers' role, scoped to the pipelines' prefixes, the zones' queues and keys.
+    // Build: the crawlers' role: the zones (read), their queues and keys. A zone, not one grant per pipeline: each
+    // grant adds statements to the role's inline policy (10,240 characters at most, all of a role's inline policies
+    // together) and to the zone's key policy (32 KB at most); per pipeline, 50 pipelines needed about 78 KB. Raw and
+    // curated hold nothing but the pipelines' data; drop also holds `_firehose-errors/`, which no target covers.
     const trust = new DataAwsIamPolicyDocument(this, "crawler-trust", {
       statement: [
         {
@@ -67,7 +77,7 @@ export class CrawlerChain extends Construct {
     });
     props.catalog.grantSecurityConfiguration(this.policy);
     for (const zone of CATALOG_ZONES) {
-      for (const pipeline of props.pipelines) props.zones[zone].grantRead(this.policy, `${pipeline}/`);
+      props.zones[zone].grantRead(this.policy);
       props.queues[zone].grantConsume(this.policy);
       // Event-mode crawlers also look the queues up and purge what they consumed; DLQ: where bad events go.
       this.policy.addStatements(
@@ -95,7 +105,7 @@ export class CrawlerChain extends Construct {
       const queue = props.queues[zone];
       const events = { eventQueueArn: queue.queue.arn, dlqEventQueueArn: queue.dlq.arn };
       const database = props.catalog.databases[zone].name;
-      crawlers[zone] = new GlueCrawler(this, `crawler-${zone}`, {
+      const settings = {
         name: props.names.crawlers[zone],
         description: `Crawls the ${zone} zone's changed objects (S3 events), logging schema changes`,
         role: this.role.arn,
@@ -119,8 +129,23 @@ export class CrawlerChain extends Construct {
               })),
             }
           : { catalogTarget: [{ databaseName: database, tables: [...props.pipelines], ...events }] }),
+      };
+      // A crawler holds no data: where it cannot be updated (moto), a change of its settings replaces it.
+      const trigger = props.replaceOnChange
+        ? new DataResource(this, `crawler-${zone}-settings`, { input: settings })
+        : undefined;
+      crawlers[zone] = new GlueCrawler(this, `crawler-${zone}`, {
+        ...settings,
         // The role must hold its permissions before the first event-mode run.
         dependsOn: [inlinePolicy(this.policy)],
+        // A bare address: Terraform refuses an interpolation ("${...}", what cdktf makes of the resource) here.
+        ...(trigger
+          ? {
+              lifecycle: {
+                replaceTriggeredBy: [`${DataResource.tfResourceType}.${trigger.friendlyUniqueId}`],
+              },
+            }
+          : {}),
       });
     }
     this.crawlers = crawlers;
@@ -235,7 +260,8 @@ export class CrawlerChain extends Construct {
       });
     props.catalog.grantReadCatalog(fn.policy, "raw");
     props.catalog.grantReadCatalog(fn.policy, "curated");
-    for (const pipeline of props.pipelines) props.zones.raw.grantRead(fn.policy, `${pipeline}/`);
+    // Raw's dates, for every pipeline: one grant for the zone, whatever the number of pipelines (see the crawlers').
+    props.zones.raw.grantRead(fn.policy);
   }
 
   /**
@@ -249,21 +275,59 @@ export class CrawlerChain extends Construct {
       throw new Error(`CrawlerChain.addTransform: "${pipeline}" is not a pipeline of this chain`);
     if (this.transforms[pipeline])
       throw new Error(`CrawlerChain.addTransform: "${pipeline}" already has a transform`);
+    const name = "stateMachine" in target ? target.stateMachine.nameInput : target.job.nameInput;
+    this.environmentBytes += transformEntryBytes(pipeline, "stateMachine" in target, name);
+    if (this.environmentBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES)
+      throw new Error(
+        `CrawlerChain.addTransform("${pipeline}"): the orchestrator's environment would be about ${this.environmentBytes} bytes with ${Object.keys(this.transforms).length + 1} transforms (PIPELINES and TRANSFORMS grow with every pipeline, a state machine's ARN about ${ARN_ESTIMATE_BYTES} bytes each); Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes of environment variables in all. Split the pipelines over two lake stacks, or give the orchestrator its transforms another way than its environment (handlers/orchestrator/config.ts)`,
+      );
     if ("stateMachine" in target) {
       this.transforms[pipeline] = { kind: "state-machine", arn: target.stateMachine.arn };
-      this.orchestrator.policy.addStatements({
-        actions: ["states:StartExecution"],
-        resources: [target.stateMachine.arn],
-      });
-      this.props.zones.curated.grantDelete(this.orchestrator.policy, `${pipeline}/ingest_date=`);
+      this.allowStart("state-machine", ["states:StartExecution"], target.stateMachine.arn);
     } else {
       this.transforms[pipeline] = { kind: "glue-job", name: target.job.name };
-      this.orchestrator.policy.addStatements({
-        actions: ["glue:GetJobRun", "glue:StartJobRun"],
-        resources: [this.props.context.arn("glue", `job/${target.job.name}`)],
-      });
+      this.allowStart(
+        "glue-job",
+        ["glue:GetJobRun", "glue:StartJobRun"],
+        this.props.context.arn("glue", `job/${target.job.name}`),
+      );
     }
   }
+
+  /**
+   * The first transform of a kind adds its statement, later ones only a resource. The first state machine also lets
+   * the orchestrator delete curated files under `<any pipeline>/ingest_date=` (one statement, whatever the number of
+   * pipelines; a Glue-engine pipeline's dates included, which the orchestrator never deletes).
+   */
+  private allowStart(kind: TransformTarget["kind"], actions: string[], resource: string): void {
+    const resources = this.startable[kind];
+    if (resources) {
+      resources.push(resource);
+      return;
+    }
+    const first = [resource];
+    this.startable[kind] = first;
+    // RolePolicy keeps this object: resources pushed later are in the synthesized statement.
+    this.orchestrator.policy.addStatements({ actions, resources: first });
+    if (kind === "state-machine")
+      this.props.zones.curated.grantDelete(this.orchestrator.policy, "*/ingest_date=");
+  }
+}
+
+/** Lambda's limit on a function's environment variables, names and values together. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/**
+ * The orchestrator's variables that do not grow with the pipelines (names, buckets, table, topic ARN, Powertools),
+ * resolved, at their longest: physical names are capped by the naming helper.
+ */
+const FIXED_ENVIRONMENT_BYTES = 1000;
+/** `arn:aws-us-gov:states:ap-southeast-2:123456789012:stateMachine:` or a Glue job's `"name"`, at their longest. */
+const ARN_ESTIMATE_BYTES = 64;
+
+/** One pipeline's entry in TRANSFORMS, `"p":{"kind":"state-machine","arn":"<arn>"},`, resolved. */
+function transformEntryBytes(pipeline: string, stateMachine: boolean, name: string | undefined): number {
+  const target = (name ?? "").length + (stateMachine ? ARN_ESTIMATE_BYTES : 0);
+  return pipeline.length + target + 40;
 }
 
 /** `cron(M H D M W Y)` whose minute is one fixed number: at most one run an hour. */

@@ -21,7 +21,7 @@ export function crawlerChainExample(scope: Construct): CrawlerChain {
     }).addConsumer("catalog", {
       queueName: `event-lake-test-catalog-${name}`,
       consumerTimeoutSeconds: 300,
-      keyPrefixes: ["orders/"],
+      excludeKeyPrefix: "_",
     });
   const ledger = new DynamodbTable(scope, "runs", {
     name: "event-lake-test-runs",

@@ -6,7 +6,7 @@ import { maskHashes } from "../../src/testing/synth.js";
 import { AwsContext } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
-import { CONSUMER_DEFAULTS, type ConsumerProps, EventFanout } from "./index.js";
+import { CONSUMER_DEFAULTS, type ConsumerProps, EventFanout, SNS_FILTER_POLICY_LIMITS } from "./index.js";
 
 type Block = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -201,6 +201,29 @@ describe("EventFanout options", () => {
     });
   });
 
+  it("excludes one reserved prefix with a single anything-but value", () => {
+    const { one } = synth({ excludeKeyPrefix: "_" });
+    const subscription = one("resource", "aws_sns_topic_subscription", "events_converter_subscription");
+
+    expect(subscription["filter_policy_scope"]).toBe("MessageBody");
+    expect(JSON.parse(subscription["filter_policy"] as string)).toEqual({
+      Records: { s3: { object: { key: [{ "anything-but": { prefix: "_" } }] } } },
+    });
+  });
+
+  it("takes 37 key prefixes, SNS's most (37 x depth 4 = 148 of 150 combinations)", () => {
+    const prefixes = Array.from({ length: 37 }, (_, i) => `p${i}/`);
+    const { one } = synth({ keyPrefixes: prefixes });
+    const filter = JSON.parse(
+      one("resource", "aws_sns_topic_subscription", "events_converter_subscription")[
+        "filter_policy"
+      ] as string,
+    ) as { Records: { s3: { object: { key: unknown[] } } } };
+
+    expect(filter.Records.s3.object.key).toHaveLength(37);
+    expect(SNS_FILTER_POLICY_LIMITS).toEqual({ maxCombinations: 150, keyDepth: 4 });
+  });
+
   it("leaves the redrive-allow policy out only when told to (the local-compatibility layer)", () => {
     expect(
       synth({}, { redriveAllowPolicy: false }).one("resource", "aws_sqs_queue", "events_converter_dlq")[
@@ -256,6 +279,18 @@ describe("EventFanout rejects invalid consumers, naming each problem", () => {
     [{ consumerTimeoutSeconds: 0 }, "consumerTimeoutSeconds must be 1-900, got 0"],
     [{ maxReceiveCount: 0 }, "maxReceiveCount must be 1-1000, got 0"],
     [{ keyPrefixes: ["/orders"] }, 'keyPrefixes: "/orders" must be non-empty and not start with "/"'],
+    [
+      { keyPrefixes: Array.from({ length: 38 }, (_, i) => `p${i}/`) },
+      "keyPrefixes: 38 prefixes make a filter policy of 152 combinations (prefixes x 4, the depth of Records.s3.object.key); SNS allows at most 150, so at most 37 prefixes. Filter in the consumer, or pass excludeKeyPrefix (one value for any number of datasets)",
+    ],
+    [
+      { excludeKeyPrefix: "_tmp/" },
+      'excludeKeyPrefix: "_tmp/" must be letters, digits, _ . ~ or - (event keys encode every other character)',
+    ],
+    [
+      { excludeKeyPrefix: "_", keyPrefixes: ["orders/"] },
+      "excludeKeyPrefix and keyPrefixes: pass one or the other, not both",
+    ],
     [
       { queueName: "bad name" },
       'queueName "bad name" must be 1-76 letters, digits, - or _ (the DLQ adds "-dlq")',

@@ -10,7 +10,12 @@ import { Construct } from "constructs";
 import { queueNotEmptyAlarm } from "../alerts/index.js";
 import type { AwsContext, Grantee } from "../aws-context/index.js";
 import type { ZoneBucket } from "../zone-bucket/index.js";
-import { CONSUMER_DEFAULTS, type ConsumerProps, type EventFanoutProps } from "./event-fanout-props.js";
+import {
+  CONSUMER_DEFAULTS,
+  type ConsumerProps,
+  type EventFanoutProps,
+  SNS_FILTER_POLICY_LIMITS,
+} from "./event-fanout-props.js";
 
 /** One consumer's queue and its dead-letter queue. */
 export class ConsumerQueue extends Construct {
@@ -79,19 +84,17 @@ export class ConsumerQueue extends Construct {
     });
 
     // Wire: raw delivery, so the body is the S3 event itself; a filter on the key when the consumer wants some
-    // datasets only.
-    const prefixes = props.keyPrefixes ?? [];
+    // datasets only, or all but a reserved prefix.
+    const keyFilter = keyFilterOf(props);
     new SnsTopicSubscription(this, "subscription", {
       topicArn: props.topic.arn,
       protocol: "sqs",
       endpoint: this.queue.arn,
       rawMessageDelivery: true,
-      ...(prefixes.length > 0
+      ...(keyFilter
         ? {
             filterPolicyScope: "MessageBody",
-            filterPolicy: JSON.stringify({
-              Records: { s3: { object: { key: prefixes.map((prefix) => ({ prefix })) } } },
-            }),
+            filterPolicy: JSON.stringify({ Records: { s3: { object: { key: keyFilter } } } }),
           }
         : {}),
     });
@@ -205,6 +208,16 @@ export class EventFanout extends Construct {
   }
 }
 
+/** The values of the subscription's `Records.s3.object.key` filter, or none. */
+function keyFilterOf(props: ConsumerProps): unknown[] | undefined {
+  if (props.excludeKeyPrefix !== undefined) return [{ "anything-but": { prefix: props.excludeKeyPrefix } }];
+  const prefixes = props.keyPrefixes ?? [];
+  return prefixes.length > 0 ? prefixes.map((prefix) => ({ prefix })) : undefined;
+}
+
+/** Characters S3 leaves as they are in event keys (moto quote_plus-encodes the rest, `/` included). */
+const UNENCODED_KEY = /^[A-Za-z0-9_.~-]+$/;
+
 function validateConsumer(props: ConsumerProps): void {
   const problems: string[] = [];
   const timeout = props.consumerTimeoutSeconds;
@@ -225,6 +238,21 @@ function validateConsumer(props: ConsumerProps): void {
   for (const prefix of props.keyPrefixes ?? [])
     if (prefix.length === 0 || prefix.startsWith("/"))
       problems.push(`keyPrefixes: "${prefix}" must be non-empty and not start with "/"`);
+  const { maxCombinations, keyDepth } = SNS_FILTER_POLICY_LIMITS;
+  const combinations = (props.keyPrefixes ?? []).length * keyDepth;
+  if (combinations > maxCombinations)
+    problems.push(
+      `keyPrefixes: ${props.keyPrefixes?.length} prefixes make a filter policy of ${combinations} combinations (prefixes x ${keyDepth}, the depth of Records.s3.object.key); SNS allows at most ${maxCombinations}, so at most ${Math.floor(maxCombinations / keyDepth)} prefixes. Filter in the consumer, or pass excludeKeyPrefix (one value for any number of datasets)`,
+    );
+  const exclude = props.excludeKeyPrefix;
+  if (exclude !== undefined) {
+    if (!UNENCODED_KEY.test(exclude))
+      problems.push(
+        `excludeKeyPrefix: "${exclude}" must be letters, digits, _ . ~ or - (event keys encode every other character)`,
+      );
+    if (props.keyPrefixes !== undefined)
+      problems.push("excludeKeyPrefix and keyPrefixes: pass one or the other, not both");
+  }
   if (props.queueName.length > 76 || !/^[A-Za-z0-9_-]+$/.test(props.queueName))
     problems.push(
       `queueName "${props.queueName}" must be 1-76 letters, digits, - or _ (the DLQ adds "-dlq")`,

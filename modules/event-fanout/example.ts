@@ -24,11 +24,11 @@ export function eventFanoutExample(scope: Construct): EventFanout {
     queueName: "event-lake-test-drop-to-raw",
     consumerTimeoutSeconds: 300,
   });
-  // Only the declared datasets.
+  // Every object but the lake's own reserved `_` folders, however many datasets there are.
   events.addConsumer("catalog", {
     queueName: "event-lake-test-catalog-drop",
     consumerTimeoutSeconds: 300,
-    keyPrefixes: ["orders/", "clickstream/"],
+    excludeKeyPrefix: "_",
   });
   return events;
 }

@@ -262,6 +262,10 @@ describe("ZoneBucket options", () => {
       [{ type: "AWS", identifiers: ["${aws_iam_role.role.arn}"] }],
       [{ type: "AWS", identifiers: ["${aws_iam_role.role.arn}"] }],
     ]);
+    expect(keyUse.map((s) => s["actions"])).toEqual([
+      ["kms:Decrypt", "kms:DescribeKey"],
+      ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+    ]);
     expect(keyUse[0]?.["condition"]).toEqual([
       {
         test: "StringEquals",
@@ -270,6 +274,45 @@ describe("ZoneBucket options", () => {
           "s3.${data.aws_region.context_region.name}.${data.aws_partition.context_partition.dns_suffix}",
         ],
       },
+    ]);
+  });
+});
+
+describe("ZoneBucket key policy size", () => {
+  it("admits every role granted the same actions through the same service in one statement, each role once", () => {
+    const { policy } = synth({}, (zone, stack) => {
+      for (const name of ["a", "b", "c"]) {
+        const role = new IamRole(stack, `role-${name}`, { name, assumeRolePolicy: "{}" });
+        const rolePolicy = new RolePolicy(stack, `policy-${name}`, { role });
+        zone.grantRead(rolePolicy, "orders/");
+        zone.grantRead(rolePolicy, "clickstream/");
+      }
+      const writer = new IamRole(stack, "role-w", { name: "w", assumeRolePolicy: "{}" });
+      zone.grantWrite(new RolePolicy(stack, "policy-w", { role: writer }), "orders/");
+    });
+    const keyUse = policy("key-policy").slice(1);
+
+    // one statement per (actions, service): 7 grants, 2 statements; a statement each made 50 pipelines need 62 KB
+    expect(keyUse.map((s) => [s["sid"], s["actions"], s["principals"]])).toEqual([
+      [
+        "Use1raw",
+        ["kms:Decrypt", "kms:DescribeKey"],
+        [
+          {
+            type: "AWS",
+            identifiers: [
+              "${aws_iam_role.role-a.arn}",
+              "${aws_iam_role.role-b.arn}",
+              "${aws_iam_role.role-c.arn}",
+            ],
+          },
+        ],
+      ],
+      [
+        "Use2raw",
+        ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+        [{ type: "AWS", identifiers: ["${aws_iam_role.role-w.arn}"] }],
+      ],
     ]);
   });
 });

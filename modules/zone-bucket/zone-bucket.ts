@@ -39,6 +39,8 @@ export class ZoneBucket extends Construct {
   private readonly context: AwsContext;
   private readonly keyPolicy?: DataAwsIamPolicyDocument;
   private readonly keyStatements: DataAwsIamPolicyDocumentStatement[] = [];
+  /** Key-use statements by actions and service: the roles each admits, and its principals' ARNs. */
+  private readonly keyUseGroups = new Map<string, { roles: Set<object>; identifiers: string[] }>();
   private readonly bucketPolicy: DataAwsIamPolicyDocument;
   private readonly bucketStatements: DataAwsIamPolicyDocumentStatement[] = [];
 
@@ -232,7 +234,7 @@ export class ZoneBucket extends Construct {
    * own permissions are its owner's to grant.
    */
   admitRoleToKey(role: DataAwsIamRole, actions: readonly string[], viaService: string): void {
-    this.keyStatementFor(role.arn, actions, viaService);
+    this.keyStatementFor(role, actions, viaService);
   }
 
   private keyUse(
@@ -241,16 +243,35 @@ export class ZoneBucket extends Construct {
     viaService = "s3",
   ): DataAwsIamPolicyDocumentStatement[] {
     if (!this.key || !this.keyPolicy) return [];
-    this.keyStatementFor(grantee.role.arn, actions, viaService);
+    this.keyStatementFor(grantee.role, actions, viaService);
     return [{ actions: [...actions], resources: [this.key.arn] }];
   }
 
-  private keyStatementFor(principalArn: string, actions: readonly string[], viaService: string): void {
+  private keyStatementFor(
+    principal: { readonly arn: string },
+    actions: readonly string[],
+    viaService: string,
+  ): void {
     if (!this.key || !this.keyPolicy)
       throw new Error(`ZoneBucket ${this.zone}: an s3-managed bucket has no key`);
+    // One statement per (actions, service), its principals growing: a statement per grant made the key policy grow
+    // by about 400 characters with each role and pipeline, and KMS caps a key policy at 32 KB.
+    const group = `${actions.join(",")} via ${viaService}`;
+    const existing = this.keyUseGroups.get(group);
+    if (existing) {
+      // Each role once: an ARN is a new token at every read, so roles are told apart by object.
+      if (!existing.roles.has(principal)) {
+        existing.roles.add(principal);
+        existing.identifiers.push(principal.arn);
+        this.keyPolicy.putStatement(this.keyStatements);
+      }
+      return;
+    }
+    const identifiers = [principal.arn];
+    this.keyUseGroups.set(group, { roles: new Set([principal]), identifiers });
     this.keyStatements.push({
       sid: sid(`Use${this.keyStatements.length}`, this.zone),
-      principals: [{ type: "AWS", identifiers: [principalArn] }],
+      principals: [{ type: "AWS", identifiers }],
       actions: [...actions],
       resources: ["*"],
       condition: [

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compatFor, LOCAL_GAPS } from "./compat.js";
 
@@ -26,14 +28,8 @@ describe("local compatibility", () => {
     for (const gap of LOCAL_GAPS) expect(readme, gap.id).toMatch(new RegExp(`\\|\\s*\`${gap.id}\`\\s*\\|`));
   });
 
-  it("matches moto's encoded event keys in local filters only", () => {
-    expect(compatFor({ name: "local" }).eventKeyPrefixes("orders/")).toEqual(["orders/", "orders%2F"]);
-    expect(compatFor({ name: "sandbox" }).eventKeyPrefixes("orders/")).toEqual(["orders/"]);
-  });
-
   it("changes nothing outside local", () => {
-    expect({ ...compatFor({ name: "test" }), eventKeyPrefixes: undefined }).toEqual({
-      eventKeyPrefixes: undefined,
+    expect(compatFor({ name: "test" })).toEqual({
       isLocal: false,
       denyInsecureTransport: true,
       sqsRedriveAllowPolicy: true,
@@ -47,12 +43,12 @@ describe("local compatibility", () => {
       lakeformationTagGrants: true,
       forceDestroyBuckets: false,
       eventsNameVersions: true,
+      glueCrawlerUpdates: true,
     });
   });
 
   it("turns off in local exactly what moto cannot do", () => {
-    expect({ ...compatFor({ name: "local" }), eventKeyPrefixes: undefined }).toEqual({
-      eventKeyPrefixes: undefined,
+    expect(compatFor({ name: "local" })).toEqual({
       isLocal: true,
       denyInsecureTransport: false,
       sqsRedriveAllowPolicy: false,
@@ -66,6 +62,41 @@ describe("local compatibility", () => {
       lakeformationTagGrants: false,
       forceDestroyBuckets: true,
       eventsNameVersions: false,
+      glueCrawlerUpdates: false,
     });
+  });
+
+  it("forgets, never deletes, a named query the local state holds and the stack no longer has", async () => {
+    const { synthApp } = await import("../testing/synth.js");
+    const stateDir = mkdtempSync(join(tmpdir(), "compat-state-"));
+    const env = { EVENT_LAKE_LOCAL_STATE_DIR: stateDir };
+    const kept = Object.keys(
+      (await synthApp({ environments: ["local"], env })).stacks["local"]?.resource[
+        "aws_athena_named_query"
+      ] ?? {},
+    )[0];
+    const resource = (type: string, name: string) => ({ mode: "managed", type, name, instances: [] });
+    writeFileSync(
+      join(stateDir, "terraform.tfstate"),
+      JSON.stringify({
+        version: 4,
+        resources: [
+          resource("aws_athena_named_query", kept ?? ""),
+          resource("aws_athena_named_query", "workgroup-analysts_query-gone-raw-rows-per-day_0A1B2C3D"),
+          // a removed pipeline's table is deleted, as everywhere (the plan guard asks first)
+          resource("aws_glue_catalog_table", "catalog_table-raw-gone_0A1B2C3D"),
+        ],
+      }),
+    );
+
+    const { stacks } = await synthApp({ environments: ["local"], env });
+
+    expect(kept).toMatch(/^workgroup-/);
+    expect((stacks["local"] as unknown as { removed?: unknown }).removed).toEqual([
+      {
+        from: "aws_athena_named_query.workgroup-analysts_query-gone-raw-rows-per-day_0A1B2C3D",
+        lifecycle: { destroy: false },
+      },
+    ]);
   });
 });

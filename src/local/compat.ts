@@ -1,4 +1,5 @@
-import { type IAspect, TerraformResource } from "cdktf";
+import { existsSync, readFileSync } from "node:fs";
+import { type IAspect, TerraformResource, type TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { EnvironmentConfig } from "../config/types.js";
 
@@ -34,7 +35,7 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
     id: "s3-event-key-encoding",
     what: 'event keys are quote_plus-encoded, "/" included, so an SNS filter on the prefix "orders/" never matches',
     handling:
-      "in local, key filters also match the encoded prefix (orders%2F); handlers decode keys the way real S3 needs too",
+      "the catalog queues' filter names one prefix encoding leaves alone (every key but _), so it means the same in local; handlers decode keys the way real S3 needs too",
   },
   {
     id: "s3-event-version-id",
@@ -106,9 +107,16 @@ export const LOCAL_GAPS: readonly LocalGap[] = [
     handling: "execution_class = STANDARD is set explicitly everywhere, so there is no diff",
   },
   {
+    id: "glue-crawler-update",
+    what: "no UpdateCrawler: a changed crawler (its targets change with every pipeline added or removed) answers 500, and the provider retries until the apply times out",
+    handling:
+      "in local a crawler whose settings change is replaced instead (a terraform_data of its settings in its replace_triggered_by); a crawler holds no data (found here)",
+  },
+  {
     id: "athena-named-query-destroy",
-    what: "no DeleteNamedQuery, so destroy hangs",
-    handling: "local is torn down by stopping moto and deleting its state, never by terraform destroy",
+    what: "no DeleteNamedQuery, so destroying a named query hangs (a removed pipeline's queries, or the whole stack)",
+    handling:
+      "a named query that is in the local state but no longer in the stack (its pipeline was removed) is forgotten, not deleted: the local synth writes a removed block (lifecycle destroy = false) for it, and it stays in moto; local is torn down by stopping moto (found here)",
   },
   {
     id: "lakeformation-destroy",
@@ -159,8 +167,6 @@ export interface CompatSettings {
   readonly isLocal: boolean;
   readonly denyInsecureTransport: boolean;
   readonly sqsRedriveAllowPolicy: boolean;
-  /** The key prefixes an SNS filter must list to match objects under `prefix` in S3's event notifications. */
-  readonly eventKeyPrefixes: (prefix: string) => string[];
   readonly eventSourceMappingsEnabled: boolean;
   readonly stateMachines: boolean;
   readonly cloudtrailLogging: boolean;
@@ -175,6 +181,8 @@ export interface CompatSettings {
   readonly forceDestroyBuckets: boolean;
   /** S3 events name the object version (else drop-to-raw looks it up by ETag). */
   readonly eventsNameVersions: boolean;
+  /** A crawler can be updated in place (else one whose settings change is replaced). */
+  readonly glueCrawlerUpdates: boolean;
 }
 
 export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings {
@@ -183,7 +191,6 @@ export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings 
     isLocal: local,
     denyInsecureTransport: !local,
     sqsRedriveAllowPolicy: !local,
-    eventKeyPrefixes: (prefix) => (local ? [prefix, encodeURIComponent(prefix)] : [prefix]),
     eventSourceMappingsEnabled: !local,
     stateMachines: !local,
     cloudtrailLogging: !local,
@@ -194,6 +201,7 @@ export function compatFor(env: Pick<EnvironmentConfig, "name">): CompatSettings 
     lakeformationTagGrants: !local,
     forceDestroyBuckets: local,
     eventsNameVersions: !local,
+    glueCrawlerUpdates: !local,
   };
 }
 
@@ -238,4 +246,36 @@ export class LocalDriftAspect implements IAspect {
     const ignore = LOCAL_IGNORE_CHANGES[node.terraformResourceType];
     if (ignore) node.lifecycle = { ...node.lifecycle, ignoreChanges: [...ignore] };
   }
+}
+
+/** Types moto cannot delete: in local, one that left the stack is forgotten, never deleted. */
+export const LOCAL_FORGET_ON_REMOVE: readonly string[] = ["aws_athena_named_query"];
+
+/**
+ * The local stack only, once built: every resource of a LOCAL_FORGET_ON_REMOVE type that the local state at
+ * `statePath` holds and the stack no longer has (its pipeline was removed) gets a `removed` block with
+ * `destroy = false`, so the apply forgets it instead of hanging on a delete moto cannot do. Returns the addresses.
+ */
+export function forgetRemovedInLocal(stack: TerraformStack, statePath: string): string[] {
+  if (!existsSync(statePath)) return [];
+  const state = JSON.parse(readFileSync(statePath, "utf8")) as {
+    resources?: { mode: string; type: string; name: string; module?: string }[];
+  };
+  const present = new Set(
+    stack.node
+      .findAll()
+      .filter((c): c is TerraformResource => c instanceof TerraformResource)
+      .map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`),
+  );
+  const gone = (state.resources ?? [])
+    .filter((r) => r.mode === "managed" && r.module === undefined && LOCAL_FORGET_ON_REMOVE.includes(r.type))
+    .map((r) => `${r.type}.${r.name}`)
+    .filter((address) => !present.has(address))
+    .sort();
+  if (gone.length > 0)
+    stack.addOverride(
+      "removed",
+      gone.map((from) => ({ from, lifecycle: { destroy: false } })),
+    );
+  return gone;
 }

@@ -70,6 +70,7 @@ export function buildAnalytics(
     ledger: runs.table,
     alerts,
     eventSourceMappingEnabled: compat.eventSourceMappingsEnabled,
+    replaceOnChange: !compat.glueCrawlerUpdates,
     vpc: functionVpc(parts),
   });
 

@@ -5,19 +5,25 @@ import { type ConsumerQueue, EventFanout } from "../../modules/event-fanout/inde
 import type { EnvironmentConfig } from "../config/types.js";
 import type { CompatSettings } from "../local/compat.js";
 import { NAME_LIMITS, physicalName } from "../naming.js";
-import type { PipelineDeclaration } from "../pipelines/types.js";
 import type { LakeZones } from "./zones.js";
 
 /** The drop-to-raw converter's Lambda timeout; its queue's visibility timeout is 6x this. */
 export const CONVERTER_TIMEOUT_SECONDS = 300;
 /** The crawler consumes its queue in S3 event mode; a run takes minutes. */
 export const CRAWLER_QUEUE_TIMEOUT_SECONDS = 300;
+/**
+ * Keys the lake writes for itself start with `_` (Firehose's `_firehose-errors/`), and pipeline names never do
+ * (src/pipelines/validate.ts). The catalog queues take every other key: one filter value for any number of
+ * pipelines, where a list of pipeline prefixes hit SNS's cap of 150 combinations at 37 pipelines (19 in local,
+ * which listed each prefix twice).
+ */
+export const RESERVED_KEY_PREFIX = "_";
 
 export interface LakeEventing {
   readonly fanouts: Readonly<Record<"drop" | "raw" | "curated", EventFanout>>;
   /** The drop zone's queue for the drop-to-raw converter: every object, so unknown prefixes are quarantined. */
   readonly converter: ConsumerQueue;
-  /** One queue per zone for the crawler chain, filtered to the declared pipelines' prefixes. */
+  /** One queue per zone for the crawler chain: every key but the reserved `_` ones, whatever the pipelines. */
   readonly catalog: Readonly<Record<"drop" | "raw" | "curated", ConsumerQueue>>;
 }
 
@@ -29,11 +35,9 @@ export function buildEventing(
     compat: CompatSettings;
     zones: LakeZones;
     alerts: SnsTopic;
-    pipelines: readonly PipelineDeclaration[];
   },
 ): LakeEventing {
   const { context, env, zones, alerts } = props;
-  const prefixes = props.pipelines.flatMap((p) => props.compat.eventKeyPrefixes(`${p.name}/`));
   const fanout = (name: "drop" | "raw" | "curated") =>
     new EventFanout(scope, `events-${name}`, {
       context,
@@ -54,7 +58,7 @@ export function buildEventing(
     fanouts[name].addConsumer("catalog", {
       queueName: queueName("catalog", name),
       consumerTimeoutSeconds: CRAWLER_QUEUE_TIMEOUT_SECONDS,
-      keyPrefixes: prefixes,
+      excludeKeyPrefix: RESERVED_KEY_PREFIX,
     });
   return {
     fanouts,

@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { Alerts } from "../../modules/alerts/index.js";
 import { AwsContext } from "../../modules/aws-context/index.js";
 import type { EnvironmentConfig, LakeConfig } from "../config/types.js";
-import { compatFor, LocalDriftAspect } from "../local/compat.js";
+import { compatFor, forgetRemovedInLocal, LocalDriftAspect } from "../local/compat.js";
 import { physicalName } from "../naming.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 import { buildAnalytics, buildRunLedger, type LakeAnalytics } from "./analytics.js";
@@ -55,7 +55,6 @@ export class LakeStack extends TerraformStack {
       compat,
       zones: this.zones,
       alerts: this.alerts.topic,
-      pipelines,
     });
     const core = {
       context,
@@ -81,6 +80,9 @@ export class LakeStack extends TerraformStack {
     this.outputs();
     Aspects.of(this).add(new RoleBoundaryAspect(roleBoundaryArn(context.partition)));
     if (compat.isLocal) Aspects.of(this).add(new LocalDriftAspect());
+    // A removed pipeline's named queries are forgotten in local, never deleted (moto has no DeleteNamedQuery).
+    if (compat.isLocal && env.stateDir !== undefined)
+      forgetRemovedInLocal(this, `${env.stateDir}/terraform.tfstate`);
   }
 
   /** `<thing>_<attribute>` outputs: what scripts, the local runner and humans look up. */
