@@ -157,7 +157,7 @@ curated/redo: install ## Transform curated dates again (e.g. after a transform c
 .PHONY: local
 local: local/up ## The lake on this machine: moto up, plan + apply (skipped when nothing changed since the last apply to this moto), the pipelines, a summary
 	@echo "==> [1/3] synthesize the local stack"
-	@$(MAKE) synth
+	@node dist/main.cjs --only local
 	@# The fast path (src/local/fast-path.ts): same stack, same handler zips, same moto, same state as the last
 	@# apply recorded => no plan, no apply. FORCE_APPLY=1 plans and applies anyway.
 	@if [ -z "$(filter 1 true,$(FORCE_APPLY))" ] && why=$$($(CLI) local applied check); then \

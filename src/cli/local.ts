@@ -1,18 +1,21 @@
-/** `cli local …`: moto up/down/status, the fast-path record, the runner pass and queries over local curated. */
+/**
+ * `cli local …`: moto up/down/status, the fast-path record, the runner pass and queries over local curated. The AWS
+ * SDK and DuckDB are imported only by the commands that use them (`local up` and `applied check` start faster).
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { loadConfig } from "../config/index.js";
-import { queryCurated } from "../local/athena-standin.js";
 import { decide, forget, record, recordedShow } from "../local/fast-path.js";
 import { readMoto, startMoto, stopMoto } from "../local/moto.js";
-import { formatSummary, runLocal, whyNotCurated } from "../local/run.js";
 import { wiringFromState } from "../local/wiring.js";
 import { loadPipelines } from "../pipelines/index.js";
 import { runTerraform, terraformEnv, writeCliConfig } from "../terraform/run.js";
 import { UsageError } from "./usage-error.js";
 
 const STACK_DIR = resolve("cdktf.out/stacks/local");
+/** `terraform show` talks to no moto, so it cannot hang on a gap; on a loaded machine it can take minutes. */
+const SHOW_TIMEOUT_MS = 600_000;
 
 /** What the summary says about terraform, by `--terraform`. */
 export const TERRAFORM_NOTES: Readonly<Record<string, (why: string) => string>> = {
@@ -87,7 +90,7 @@ async function applied(step: string | undefined, stateDir: string): Promise<numb
     const { stdout } = await runTerraform(["show", "-json", "-no-color"], {
       cwd: STACK_DIR,
       env: terraformEnv(writeCliConfig().path),
-      timeoutMs: 120_000,
+      timeoutMs: SHOW_TIMEOUT_MS,
     });
     const applied = record(STACK_DIR, stateDir, stdout);
     console.log(`recorded: stack ${applied.stack.slice(0, 12)} applied to moto pid ${applied.moto.pid}`);
@@ -103,7 +106,7 @@ async function appliedShow(stateDir: string): Promise<Record<string, unknown>> {
   const { stdout } = await runTerraform(["show", "-json", "-no-color"], {
     cwd: STACK_DIR,
     env: terraformEnv(writeCliConfig().path),
-    timeoutMs: 120_000,
+    timeoutMs: SHOW_TIMEOUT_MS,
   });
   const show = JSON.parse(stdout) as { values?: unknown };
   if (show.values === undefined)
@@ -130,6 +133,7 @@ async function localRun(stateDir: string, args: string[]): Promise<number> {
   const note = TERRAFORM_NOTES[flag("--terraform") ?? "none"];
   if (!note) throw new UsageError(`--terraform takes ${Object.keys(TERRAFORM_NOTES).join("|")}`);
   const show = await appliedShow(stateDir);
+  const { formatSummary, runLocal } = await import("../local/run.js");
   const started = Date.now();
   const summary = await runLocal({
     wiring: wiringFromState(show, STACK_DIR),
@@ -146,9 +150,10 @@ async function localRun(stateDir: string, args: string[]): Promise<number> {
   return 0;
 }
 
-function motoS3(stateDir: string): S3Client {
+async function motoS3(stateDir: string): Promise<S3Client> {
   const moto = readMoto(stateDir);
   if (!moto) throw new UsageError("moto is not running: run `make local` first");
+  const { S3Client } = await import("@aws-sdk/client-s3");
   return new S3Client({
     endpoint: moto.endpoint,
     region: "us-east-1",
@@ -159,9 +164,11 @@ function motoS3(stateDir: string): S3Client {
 
 async function localQuery(stateDir: string, sql: string): Promise<number> {
   if (sql.trim() === "") throw new UsageError("usage: make local/query SQL='SELECT * FROM orders LIMIT 10'");
-  const s3 = motoS3(stateDir);
+  const s3 = await motoS3(stateDir);
   const outputs = outputsOf(await appliedShow(stateDir));
   const pipelines = await loadPipelines();
+  const { queryCurated } = await import("../local/athena-standin.js");
+  const { whyNotCurated } = await import("../local/run.js");
   try {
     console.table(await queryCurated(s3, pipelines, outputs["curated_bucket_name"] ?? "", sql));
     return 0;
@@ -216,7 +223,10 @@ async function drop(stateDir: string, args: string[]): Promise<number> {
     );
   const bucket = outputsOf(await appliedShow(stateDir))["drop_bucket_name"] ?? "";
   const key = `${pipeline}/ingest_date=${date}/${basename(file)}`;
-  await motoS3(stateDir).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }));
+  const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+  await (await motoS3(stateDir)).send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }),
+  );
   console.log(`uploaded s3://${bucket}/${key}; process it with: make local/run`);
   return 0;
 }

@@ -7,8 +7,6 @@ import { join, resolve } from "node:path";
 import { ConfigError, ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from "../config/index.js";
 import { readMoto } from "../local/moto.js";
 import { runTerraform, TerraformError, terraformEnv, writeCliConfig } from "../terraform/run.js";
-import { local } from "./local.js";
-import { checkCredentials } from "./preflight.js";
 import { summarizeTests } from "./test-summary.js";
 import { UsageError } from "./usage-error.js";
 
@@ -25,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
     case "preflight":
       return preflight(envName(rest[0]));
     case "local":
-      return local(rest[0], rest.slice(1));
+      // Loaded on demand, as preflight's: `local up` and `local applied check` run on every make local and need
+      // neither the AWS SDK nor DuckDB.
+      return (await import("./local.js")).local(rest[0], rest.slice(1));
     case "tf":
       return tf(rest);
     case "validate":
@@ -58,6 +58,7 @@ async function preflight(name: EnvironmentName): Promise<number> {
     }
     return 0;
   }
+  const { checkCredentials } = await import("./preflight.js");
   const problem = await checkCredentials(env);
   if (problem) {
     console.error(problem);
