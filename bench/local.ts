@@ -101,22 +101,28 @@ async function scenario(pipelines: number): Promise<Scenario> {
   };
 }
 
-const examples = await scenario(EXAMPLES);
-const many = await scenario(MANY);
+/** Written after each lake, so a run stopped during the 20-pipeline lake still reports the examples. */
+function write(examples: Scenario, many?: Scenario) {
+  const report = {
+    measuredAt: new Date().toISOString(),
+    runs: 1,
+    stateDir: STATE_DIR,
+    coldSeconds: examples.coldSeconds,
+    warmPlanSeconds: examples.warmPlanSeconds,
+    warmSeconds: examples.warmSeconds,
+    ...(many ? { many } : {}),
+    targets: { warmSeconds: 20, warmManySeconds: 30, coldSeconds: 240 },
+    errors: [...examples.errors, ...(many?.errors ?? [])],
+  };
+  mkdirSync(dirname(OUT_FILE), { recursive: true });
+  writeFileSync(OUT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
 
-const report = {
-  measuredAt: new Date().toISOString(),
-  runs: 1,
-  stateDir: STATE_DIR,
-  coldSeconds: examples.coldSeconds,
-  warmPlanSeconds: examples.warmPlanSeconds,
-  warmSeconds: examples.warmSeconds,
-  many,
-  targets: { warmSeconds: 20, warmManySeconds: 30, coldSeconds: 240 },
-  errors: [...examples.errors, ...many.errors],
-};
-mkdirSync(dirname(OUT_FILE), { recursive: true });
-writeFileSync(OUT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+const examples = await scenario(EXAMPLES);
+write(examples);
+const many = await scenario(MANY);
+const report = write(examples, many);
 const s = (n: number | null) => n?.toFixed(1) ?? "failed";
 for (const r of [examples, many])
   console.log(
