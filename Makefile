@@ -161,13 +161,44 @@ curated/redo: install ## Transform curated dates again (e.g. after a transform c
 ## ---- local AWS (moto on 127.0.0.1)
 
 .PHONY: local
-local: local/up ## The lake on this machine: moto up, apply, every example pipeline end to end, a summary
-	@echo "==> [1/3] synthesize and plan the local stack"
-	@$(MAKE) tf/plan ENV=local
-	@echo "==> [2/3] apply to moto (bounded by LOCAL_APPLY_TIMEOUT=$(LOCAL_APPLY_TIMEOUT) s)"
-	@$(MAKE) tf/apply ENV=local
-	@echo "==> [3/3] run the pipelines"
-	@$(CLI) local run
+local: local/up ## The lake on this machine: moto up, plan + apply (skipped when nothing changed since the last apply to this moto), the pipelines, a summary
+	@echo "==> [1/3] synthesize the local stack"
+	@node dist/main.cjs --only local
+	@# The fast path (src/local/fast-path.ts): same stack, same handler zips, same moto, same state as the last
+	@# apply recorded => no plan, no apply. FORCE_APPLY=1 plans and applies anyway.
+	@if [ -z "$(filter 1 true,$(FORCE_APPLY))" ] && why=$$($(CLI) local applied check); then \
+	  echo "==> [2/3] no change since the last apply to this moto: plan and apply skipped"; \
+	  terraform=skipped; \
+	else \
+	  why=$${why:-FORCE_APPLY=1}; \
+	  echo "==> [2/3] plan and apply to moto ($$why; bounded by LOCAL_APPLY_TIMEOUT=$(LOCAL_APPLY_TIMEOUT) s)"; \
+	  $(CLI) local applied forget; \
+	  $(MAKE) tf/plan ENV=local; \
+	  $(MAKE) tf/apply ENV=local; \
+	  $(CLI) local applied record; \
+	  terraform=applied; \
+	fi; \
+	echo "==> [3/3] run the pipelines"; \
+	$(CLI) local run --terraform $$terraform --why "$${why:-}" $(CURATE_TODAY_FLAG)
+
+# CURATE_TODAY=1: curate today's (UTC) ingest date now; by default a date is curated once it has ended, as in AWS.
+CURATE_TODAY_FLAG = $(if $(filter 1 true,$(CURATE_TODAY)),--curate-today)
+
+.PHONY: local/run
+local/run: build ## Process pending events on the applied local lake (e.g. after dropping your own file): no synth, no plan, no apply
+	@$(CLI) local run --terraform none $(CURATE_TODAY_FLAG)
+
+.PHONY: local/drop-bucket
+local/drop-bucket: build ## Print the local drop bucket's name (make -s local/drop-bucket)
+	@$(CLI) local drop-bucket
+
+.PHONY: local/env
+local/env: build ## Shell settings for the AWS CLI against local moto, and DROP_BUCKET: eval "$(make -s local/env)"
+	@$(CLI) local env
+
+.PHONY: local/drop
+local/drop: build ## Upload your own file as aws s3 cp would: make local/drop FILE=my.csv PIPELINE=orders [DATE=YYYY-MM-DD]
+	@$(CLI) local drop "$(FILE)" "$(PIPELINE)" $(DATE)
 
 .PHONY: local/query
 local/query: build ## Any SQL over the local curated zone (DuckDB), e.g. make local/query SQL='SELECT * FROM orders'

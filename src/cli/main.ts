@@ -4,16 +4,11 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
 import { ConfigError, ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from "../config/index.js";
-import { queryCurated } from "../local/athena-standin.js";
-import { readMoto, startMoto, stopMoto } from "../local/moto.js";
-import { formatSummary, runLocal } from "../local/run.js";
-import { wiringFromState } from "../local/wiring.js";
-import { loadPipelines } from "../pipelines/index.js";
+import { readMoto } from "../local/moto.js";
 import { runTerraform, TerraformError, terraformEnv, writeCliConfig } from "../terraform/run.js";
-import { checkCredentials } from "./preflight.js";
 import { summarizeTests } from "./test-summary.js";
+import { UsageError } from "./usage-error.js";
 
 const OUT = "cdktf.out/stacks";
 
@@ -28,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
     case "preflight":
       return preflight(envName(rest[0]));
     case "local":
-      return local(rest[0], rest.slice(1));
+      // Loaded on demand, as preflight's: `local up` and `local applied check` run on every make local and need
+      // neither the AWS SDK nor DuckDB.
+      return (await import("./local.js")).local(rest[0], rest.slice(1));
     case "tf":
       return tf(rest);
     case "validate":
@@ -40,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     }
     default:
       console.error(
-        "usage: cli tfrc | preflight ENV | local up|down|status | tf STACK [--timeout S] [--interactive] -- ARGS | validate [STACK…]",
+        "usage: cli tfrc | preflight ENV | local up|down|status|applied|run|query|drop-bucket|drop … | tf STACK [--timeout S] [--interactive] -- ARGS | validate [STACK…]",
       );
       return 2;
   }
@@ -61,86 +58,12 @@ async function preflight(name: EnvironmentName): Promise<number> {
     }
     return 0;
   }
+  const { checkCredentials } = await import("./preflight.js");
   const problem = await checkCredentials(env);
   if (problem) {
     console.error(problem);
     return 2;
   }
-  return 0;
-}
-
-async function local(action: string | undefined, args: string[]): Promise<number> {
-  const env = loadConfig().environments.local;
-  const dir = args[0] ?? env.stateDir ?? ".eventlake/local";
-  if (action === "up") {
-    const server = await startMoto({ dir });
-    console.log(`moto is up at ${server.endpoint} (pid ${server.pid}); state in ${resolve(dir)}`);
-    return 0;
-  }
-  if (action === "down") {
-    const { stopped } = await stopMoto(dir);
-    console.log(
-      stopped ? `moto stopped; ${resolve(dir)} deleted` : `no moto was running; ${resolve(dir)} deleted`,
-    );
-    return 0;
-  }
-  if (action === "run") return localRun(env.stateDir ?? dir);
-  if (action === "query") return localQuery(args.join(" "));
-  if (action === "status") {
-    const server = readMoto(dir);
-    console.log(
-      server
-        ? `moto at ${server.endpoint} (pid ${server.pid}) since ${server.startedAt}`
-        : "moto is not running",
-    );
-    return server ? 0 : 1;
-  }
-  throw new UsageError("usage: cli local up|down|status [DIR] | run | query SQL");
-}
-
-/** After `make local` applied the stack: every example pipeline end to end, then the summary. */
-async function localRun(stateDir: string): Promise<number> {
-  const moto = readMoto(stateDir);
-  if (!moto) throw new UsageError("moto is not running: run `make local` (or `make local/up`) first");
-  const { stdout } = await runTerraform(["show", "-json", "-no-color"], {
-    cwd: resolve(OUT, "local"),
-    env: terraformEnv(writeCliConfig().path),
-    timeoutMs: 120_000,
-  });
-  const started = Date.now();
-  const summary = await runLocal({
-    wiring: wiringFromState(JSON.parse(stdout), resolve(OUT, "local")),
-    pipelines: await loadPipelines(),
-    endpoint: moto.endpoint,
-    log: (line) => console.log(`  ${line}`),
-  });
-  console.log(formatSummary(summary));
-  console.log(
-    `pipelines ran in ${((Date.now() - started) / 1000).toFixed(1)} s; query the curated zone with make local/query SQL='SELECT ...'`,
-  );
-  return 0;
-}
-
-async function localQuery(sql: string): Promise<number> {
-  if (sql.trim() === "") throw new UsageError("usage: make local/query SQL='SELECT * FROM orders LIMIT 10'");
-  const env = loadConfig().environments.local;
-  const moto = readMoto(env.stateDir ?? "");
-  if (!moto) throw new UsageError("moto is not running: run `make local` first");
-  const { stdout } = await runTerraform(["output", "-json"], {
-    cwd: resolve(OUT, "local"),
-    env: terraformEnv(writeCliConfig().path),
-    timeoutMs: 60_000,
-  });
-  const curated =
-    (JSON.parse(stdout) as Record<string, { value: string }>)["curated_bucket_name"]?.value ?? "";
-  const s3 = new S3Client({
-    endpoint: moto.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  const rows = await queryCurated(s3, await loadPipelines(), curated, sql);
-  console.table(rows);
   return 0;
 }
 
@@ -188,8 +111,6 @@ async function validate(stacks: string[]): Promise<number> {
   }
   return 0;
 }
-
-class UsageError extends Error {}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

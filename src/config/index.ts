@@ -1,3 +1,4 @@
+export { benchExtraPipelines, EXTRA_PIPELINES_VARIABLE } from "./bench.js";
 export {
   ConfigError,
   DEFAULT_CONFIG_FILE,

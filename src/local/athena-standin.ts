@@ -6,7 +6,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 
 /** Helpers shared by the local stand-ins and `make local/query`: moto's S3 as local Parquet for DuckDB. */
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {

@@ -204,17 +204,7 @@ export class CatalogStandIn {
    * orchestrator would claim them (handlers/shared/run-ledger.ts).
    */
   async datesToTransform(pipeline: string, today = new Date().toISOString().slice(0, 10)): Promise<string[]> {
-    const { CommonPrefixes } = await this.s3.send(
-      new ListObjectsV2Command({
-        Bucket: this.names.buckets.raw,
-        Prefix: `${pipeline}/ingest_date=`,
-        Delimiter: "/",
-      }),
-    );
-    const dates = (CommonPrefixes ?? [])
-      .map((p) => /ingest_date=(\d{4}-\d{2}-\d{2})\/$/.exec(p.Prefix ?? "")?.[1])
-      .filter((d): d is string => d !== undefined && d < today)
-      .sort();
+    const dates = (await this.rawDates(pipeline)).filter((d) => d < today);
     const pending: string[] = [];
     for (const date of dates) {
       const { Item } = await this.dynamo.send(
@@ -233,6 +223,28 @@ export class CatalogStandIn {
       if (!done) pending.push(date);
     }
     return pending;
+  }
+
+  /** Every ingest date with raw data of a pipeline, in order. */
+  async rawDates(pipeline: string): Promise<string[]> {
+    const dates: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({
+          Bucket: this.names.buckets.raw,
+          Prefix: `${pipeline}/ingest_date=`,
+          Delimiter: "/",
+          ContinuationToken: token,
+        }),
+      );
+      for (const p of page.CommonPrefixes ?? []) {
+        const date = /ingest_date=(\d{4}-\d{2}-\d{2})\/$/.exec(p.Prefix ?? "")?.[1];
+        if (date !== undefined) dates.push(date);
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+    return dates.sort();
   }
 
   /** The task resources of the curated stage's ASL, each played against moto or DuckDB. */

@@ -3,48 +3,32 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { REASON_SUFFIX, UNKNOWN_PIPELINE_PREFIX } from "../../handlers/drop-to-raw/paths.js";
 import { clearCuratedDates } from "../../handlers/orchestrator/orchestrator.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 import { walk } from "./asl.js";
-import { mirror, queryCurated } from "./athena-standin.js";
+import { listKeys, mirror, queryCurated } from "./athena-standin.js";
 import { CatalogStandIn, catalogNames } from "./catalog-standin.js";
 import { LocalRunner } from "./runner.js";
+import {
+  groupReasons,
+  type LocalRunSummary,
+  type PipelineSummary,
+  type QuarantinedFile,
+  type QuarantinedRow,
+  WAITING_RULE,
+} from "./summary.js";
 import type { LocalWiring } from "./wiring.js";
+
+export type { LocalRunSummary, PipelineSummary } from "./summary.js";
+export { formatSummary } from "./summary.js";
 
 export const SAMPLES_DIR = "src/pipelines/samples";
 /** Samples land under one fixed ingest date, so every run addresses the same objects. */
 export const SAMPLE_INGEST_DATE = "2026-11-21";
-
-export interface PipelineSummary {
-  readonly pipeline: string;
-  readonly source: string;
-  readonly dropFiles: number;
-  readonly rawFiles: number;
-  readonly rawRows: number;
-  readonly quarantinedRows: number;
-  readonly quarantineReasons: readonly string[];
-  readonly curatedRows: number;
-  readonly sample: readonly Record<string, unknown>[];
-}
-
-export interface LocalRunSummary {
-  readonly pipelines: readonly PipelineSummary[];
-  readonly dlqDepth: Readonly<Record<string, number>>;
-  readonly batches: number;
-  /** Each curated-stage walk: pipeline, status and dates. */
-  readonly walks: readonly string[];
-  /** What ran as a stand-in for a service moto cannot run, said in the summary. */
-  readonly standIns: readonly string[];
-}
 
 /**
  * `make local`'s main job once the stack is applied: every example pipeline end to end. Pull sources are served on
@@ -58,8 +42,18 @@ export async function runLocal(options: {
   endpoint: string;
   region?: string;
   log?: (line: string) => void;
+  /** CURATE_TODAY=1: curate today's (UTC) ingest date now, not only once it has ended. @default false */
+  curateToday?: boolean;
+  /** What happened to terraform before this pass, said in the summary. */
+  terraform?: string;
+  /** The clock that decides which ingest dates are complete. @default new Date() */
+  now?: Date;
 }): Promise<LocalRunSummary> {
   const { wiring, pipelines, endpoint } = options;
+  const curateToday = options.curateToday ?? false;
+  const today = (options.now ?? new Date()).toISOString().slice(0, 10);
+  // The first date not curated yet: today, or tomorrow when today is curated on demand.
+  const cutoff = curateToday ? nextDay(today) : today;
   const region = options.region ?? "us-east-1";
   const log = options.log ?? (() => {});
   const credentials = { accessKeyId: "test", secretAccessKey: "test" };
@@ -156,9 +150,11 @@ export async function runLocal(options: {
     }
     const orchestrated = (await lambda.drain()).length;
     batches += orchestrated;
-    if (crawled.includes("raw"))
+    // The first round also looks without a crawl: a date that has ended since the last pass (or today's, with
+    // CURATE_TODAY) is curated even when no new file arrived; in AWS the orchestrator's next raw crawl would do it.
+    if (crawled.includes("raw") || round === 0)
       for (const p of pipelines) {
-        const dates = await catalog.datesToTransform(p.name);
+        const dates = await catalog.datesToTransform(p.name, cutoff);
         const definition = wiring.outputs[`curated_${p.name}_definition`];
         if (dates.length === 0 || definition === undefined) continue;
         // As the orchestrator does before it starts the state machine: a date transformed again replaces its rows.
@@ -184,8 +180,10 @@ export async function runLocal(options: {
     const counted = await queryCurated(s3, [p], buckets.curated, `SELECT COUNT(*) AS n FROM ${p.name}`).catch(
       () => [],
     );
-    summaries.push(await summarize(s3, p, buckets, Number(counted[0]?.["n"] ?? 0)));
+    const waiting = (await catalog.rawDates(p.name)).filter((d) => d >= cutoff);
+    summaries.push(await summarize(s3, p, buckets, Number(counted[0]?.["n"] ?? 0), waiting));
   }
+  const unknownFiles = await quarantinedFiles(s3, buckets.quarantine, `${UNKNOWN_PIPELINE_PREFIX}/`);
   const sqs = new SQSClient({ endpoint, region, credentials });
   const dlqDepth: Record<string, number> = {};
   for (const queue of Object.values(wiring.queues).filter((q) => q.name.endsWith("-dlq"))) {
@@ -194,7 +192,16 @@ export async function runLocal(options: {
     );
     dlqDepth[queue.name] = Number(Attributes?.["ApproximateNumberOfMessages"] ?? 0);
   }
-  return { pipelines: summaries, dlqDepth, batches, standIns, walks };
+  return {
+    ...(options.terraform !== undefined ? { terraform: options.terraform } : {}),
+    pipelines: summaries,
+    unknownFiles,
+    curateToday,
+    dlqDepth,
+    batches,
+    standIns,
+    walks,
+  };
 }
 
 async function summarize(
@@ -202,17 +209,18 @@ async function summarize(
   p: PipelineDeclaration,
   buckets: { drop: string; raw: string; curated: string; quarantine: string },
   curatedRows: number,
+  waiting: readonly string[],
 ): Promise<PipelineSummary> {
-  const count = async (bucket: string, suffix: string) => {
-    const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${p.name}/` }));
-    return (Contents ?? []).filter((c) => (c.Key ?? "").endsWith(suffix)).map((c) => c.Key ?? "");
-  };
+  const prefix = `${p.name}/`;
   const rawRows = await queryRaw(s3, buckets.raw, p.name);
-  const quarantined: { reason: string }[] = [];
-  for (const key of await count(buckets.quarantine, ".ndjson")) {
+  const rows: QuarantinedRow[] = [];
+  for (const key of (await listKeys(s3, buckets.quarantine, prefix)).filter((k) => k.endsWith(".ndjson"))) {
     const { Body } = await s3.send(new GetObjectCommand({ Bucket: buckets.quarantine, Key: key }));
-    for (const line of ((await Body?.transformToString()) ?? "").split("\n"))
-      if (line.trim()) quarantined.push(JSON.parse(line) as { reason: string });
+    for (const line of ((await Body?.transformToString()) ?? "").split("\n")) {
+      if (!line.trim()) continue;
+      const q = JSON.parse(line) as { source_key?: string; line?: number | null; reason: string };
+      rows.push({ sourceKey: q.source_key ?? key, line: q.line ?? null, reason: q.reason });
+    }
   }
   const sample =
     curatedRows > 0
@@ -221,14 +229,56 @@ async function summarize(
   return {
     pipeline: p.name,
     source: p.source.kind,
-    dropFiles: (await count(buckets.drop, "")).length,
-    rawFiles: (await count(buckets.raw, ".parquet")).length,
+    dropFiles: (await listKeys(s3, buckets.drop, prefix)).length,
+    rawFiles: (await listKeys(s3, buckets.raw, prefix)).filter((k) => k.endsWith(".parquet")).length,
     rawRows,
-    quarantinedRows: quarantined.length,
-    quarantineReasons: quarantined.map((q) => q.reason),
+    quarantinedRows: rows.length,
+    reasonGroups: groupReasons(rows),
+    quarantinedFiles: await quarantinedFiles(s3, buckets.quarantine, prefix),
     curatedRows,
+    waiting,
     sample,
   };
+}
+
+/** Files quarantined whole under `prefix`: each has a `.reason.json` sidecar naming the source and the reason. */
+async function quarantinedFiles(s3: S3Client, bucket: string, prefix: string): Promise<QuarantinedFile[]> {
+  const files: QuarantinedFile[] = [];
+  for (const key of (await listKeys(s3, bucket, prefix)).filter((k) => k.endsWith(REASON_SUFFIX))) {
+    const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const sidecar = JSON.parse((await Body?.transformToString()) ?? "{}") as {
+      source_key?: string;
+      reason?: string;
+    };
+    files.push({ sourceKey: sidecar.source_key ?? key, reason: sidecar.reason ?? "(no reason recorded)" });
+  }
+  return files;
+}
+
+/** Why a pipeline has no curated rows, for `make local/query` (said instead of DuckDB's "does not exist"). */
+export async function whyNotCurated(
+  s3: S3Client,
+  pipeline: string,
+  rawBucket: string,
+  today = new Date().toISOString().slice(0, 10),
+): Promise<string> {
+  const dates = [
+    ...new Set(
+      (await listKeys(s3, rawBucket, `${pipeline}/ingest_date=`))
+        .map((k) => /ingest_date=(\d{4}-\d{2}-\d{2})\//.exec(k)?.[1])
+        .filter((d): d is string => d !== undefined),
+    ),
+  ].sort();
+  if (dates.length === 0)
+    return `nothing of it has reached raw. Drop a file under ${pipeline}/ingest_date=YYYY-MM-DD/ in the drop bucket (README, "Your own file"), then make local/run`;
+  const waiting = dates.filter((d) => d >= today);
+  if (waiting.length === dates.length)
+    return `its raw data is all dated ${waiting.join(", ")}, not complete yet: ${WAITING_RULE}`;
+  return `raw holds complete dates (${dates.filter((d) => d < today).join(", ")}) not curated yet: make local/run curates them`;
+}
+
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 async function queryRaw(s3: S3Client, rawBucket: string, pipeline: string): Promise<number> {
@@ -278,35 +328,4 @@ async function serveSamples(samples: Record<string, { file: string }>): Promise<
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return server;
-}
-
-/** The summary as a person reads it. */
-export function formatSummary(summary: LocalRunSummary): string {
-  const lines = ["", "event-lake, local: pipelines end to end", ""];
-  lines.push("pipeline      source  drop files  raw files  raw rows  quarantined  curated rows");
-  for (const p of summary.pipelines)
-    lines.push(
-      `${p.pipeline.padEnd(13)} ${p.source.padEnd(7)} ${String(p.dropFiles).padStart(10)} ${String(p.rawFiles).padStart(10)} ${String(p.rawRows).padStart(9)} ${String(p.quarantinedRows).padStart(12)} ${String(p.curatedRows).padStart(13)}`,
-    );
-  for (const p of summary.pipelines) {
-    if (p.quarantineReasons.length > 0)
-      lines.push("", `${p.pipeline}: quarantined rows`, ...p.quarantineReasons.map((r) => `  - ${r}`));
-    if (p.sample.length > 0)
-      lines.push(
-        "",
-        `${p.pipeline}: SELECT * FROM ${p.pipeline} ORDER BY ALL LIMIT 3`,
-        ...p.sample.map((r) => `  ${JSON.stringify(r)}`),
-      );
-  }
-  lines.push(
-    "",
-    "curated stage runs:",
-    ...(summary.walks.length > 0
-      ? summary.walks.map((w) => `  ${w}`)
-      : ["  none needed: every complete ingest date is curated"]),
-  );
-  lines.push("", "dead-letter queues:");
-  for (const [name, depth] of Object.entries(summary.dlqDepth)) lines.push(`  ${name}: ${depth}`);
-  lines.push("", "stand-ins (moto cannot run these):", ...summary.standIns.map((s) => `  - ${s}`), "");
-  return lines.join("\n");
 }
