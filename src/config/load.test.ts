@@ -205,7 +205,7 @@ describe("parseConfig rejects bad values with the field and the environment", ()
     const problems = problemsOf(raw);
 
     expect(problems).toEqual([
-      "environments.test.acountId: unknown field (expected one of accountId, region, prefix, auth, alertEmail, tags, features)",
+      "environments.test.acountId: unknown field (expected one of accountId, region, prefix, auth, alertEmail, tags, features, trustedPrincipals)",
       'environments.local: missing (environment "local")',
       `environments.sandbox.prefix: "event-lake-test" is also test's prefix; names would collide`,
     ]);
@@ -297,6 +297,41 @@ describe("parseConfig: features", () => {
 
     expect(problemsOf(raw)).toEqual([
       'environments.test.features (environment "test"): must be an object like { "sagemaker": true }',
+    ]);
+  });
+});
+
+describe("parseConfig: trustedPrincipals (who may assume producer and persona roles)", () => {
+  it("is empty by default, so the roles admit tagged principals only", () => {
+    expect(parseConfig(committed()).environments.test.trustedPrincipals).toEqual({});
+  });
+
+  it("reads role and user ARNs per list", () => {
+    const raw = committed();
+    const sso = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Lake_abc";
+    raw.environments.test.trustedPrincipals = {
+      producers: ["arn:aws:iam::333333333333:role/orders-exporter"],
+      personas: [sso],
+    };
+
+    expect(parseConfig(raw).environments.test.trustedPrincipals).toEqual({
+      producers: ["arn:aws:iam::333333333333:role/orders-exporter"],
+      personas: [sso],
+    });
+  });
+
+  it("names an empty list, a value that is no role or user ARN, and an unknown list, in one error", () => {
+    const raw = committed();
+    raw.environments.sandbox.trustedPrincipals = {
+      producers: [],
+      personas: ["arn:aws:iam::222222222222:root", "someone"],
+      readers: ["arn:aws:iam::222222222222:role/r"],
+    };
+
+    expect(problemsOf(raw)).toEqual([
+      "environments.sandbox.trustedPrincipals.readers: unknown field (expected one of producers, personas)",
+      'environments.sandbox.trustedPrincipals.producers (environment "sandbox"): must be a non-empty list of IAM role or user ARNs (leave it out for tagged principals)',
+      'environments.sandbox.trustedPrincipals.personas (environment "sandbox"): "arn:aws:iam::222222222222:root", "someone" is not an IAM role or user ARN',
     ]);
   });
 });

@@ -13,6 +13,7 @@ import {
   REDSHIFT_ENGINES,
   type RedshiftEngine,
   type StateConfig,
+  type TrustedPrincipals,
 } from "./types.js";
 
 /** The committed config file. `EVENT_LAKE_CONFIG` points at another one. */
@@ -156,6 +157,7 @@ function parseEnvironment(
     "alertEmail",
     "tags",
     "features",
+    "trustedPrincipals",
     ...(isLocal ? ["local"] : []),
   ];
   rejectUnknown(block, allowed, `environments.${name}.`, problems);
@@ -222,6 +224,7 @@ function parseEnvironment(
   }
 
   const features = parseFeatures(name, block, env, problems);
+  const trustedPrincipals = parseTrustedPrincipals(name, block["trustedPrincipals"], problems);
 
   return {
     name,
@@ -232,9 +235,49 @@ function parseEnvironment(
     alertEmail,
     tags: { Project: "event-lake", Environment: name, ManagedBy: "cdktf", ...tags },
     features,
+    trustedPrincipals,
     endpoint,
     stateDir,
   };
+}
+
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+
+/** `trustedPrincipals: { producers?: [arn], personas?: [arn] }`: non-empty lists of IAM role or user ARNs. */
+function parseTrustedPrincipals(
+  name: EnvironmentName,
+  raw: Json | undefined,
+  problems: string[],
+): TrustedPrincipals {
+  if (raw === undefined) return {};
+  const at = `environments.${name}.trustedPrincipals`;
+  if (!isObject(raw)) {
+    problems.push(
+      `${at} (environment "${name}"): must be an object like { "producers": ["arn:aws:iam::…:role/…"] }`,
+    );
+    return {};
+  }
+  rejectUnknown(raw, ["producers", "personas"], `${at}.`, problems);
+  const list = (key: "producers" | "personas"): string[] | undefined => {
+    const value = raw[key];
+    if (value === undefined) return undefined;
+    const field = `${at}.${key} (environment "${name}")`;
+    if (!Array.isArray(value) || value.length === 0) {
+      problems.push(
+        `${field}: must be a non-empty list of IAM role or user ARNs (leave it out for tagged principals)`,
+      );
+      return undefined;
+    }
+    const bad = value.filter((v) => typeof v !== "string" || !PRINCIPAL_ARN.test(v));
+    if (bad.length > 0)
+      problems.push(
+        `${field}: ${bad.map((b) => JSON.stringify(b)).join(", ")} is not an IAM role or user ARN`,
+      );
+    return value.filter((v): v is string => typeof v === "string" && PRINCIPAL_ARN.test(v));
+  };
+  const producers = list("producers");
+  const personas = list("personas");
+  return { ...(producers ? { producers } : {}), ...(personas ? { personas } : {}) };
 }
 
 const NODE_TYPE = /^(ra3\.(xlplus|large|4xlarge|16xlarge)|dc2\.(large|8xlarge))$/;

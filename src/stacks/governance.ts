@@ -52,6 +52,7 @@ export function buildGovernance(
     crawlers: Object.values(analytics.chain.crawlers),
     jobs: Object.values(analytics.curated).flatMap((stage) => (stage.job ? [stage.job] : [])),
     quicksight: (features.quicksightAthena || features.quicksightRedshift) && compat.quicksight,
+    ...(env.trustedPrincipals.personas ? { trustedPrincipalArns: env.trustedPrincipals.personas } : {}),
   });
 
   const trail = new AuditTrail(scope, "audit-trail", {
