@@ -40,11 +40,10 @@ export const NOTEBOOK_INTERFACE_ENDPOINTS = ["sagemaker.api"] as const;
 const REQUIRED_ENDPOINTS = ["athena", "glue", "logs"] as const;
 
 /**
- * What SageMaker does with the execution role to put the instance's network interface in our subnet: EC2 Describe
- * calls and DeleteNetworkInterfacePermission, which the AWS API accepts on "*" only (no resource type).
+ * What SageMaker does with the execution role to put the instance's network interface in our subnet that the AWS
+ * API accepts on "*" only: EC2 Describe calls (no resource type).
  */
 export const NOTEBOOK_WILDCARD_ACTIONS = [
-  "ec2:DeleteNetworkInterfacePermission",
   "ec2:DescribeDhcpOptions",
   "ec2:DescribeNetworkInterfaces",
   "ec2:DescribeSecurityGroups",
@@ -262,14 +261,21 @@ export class SagemakerNotebook extends Construct {
         resources: [interfaces, this.subnet.arn, this.securityGroup.arn],
       },
       {
+        // DeleteNetworkInterfacePermission too: the Service Authorization Reference lists network-interface for it.
         sid: "ManageNetworkInterfaces",
-        actions: ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"],
+        actions: [
+          "ec2:CreateNetworkInterfacePermission",
+          "ec2:DeleteNetworkInterface",
+          "ec2:DeleteNetworkInterfacePermission",
+        ],
         resources: [interfaces],
+        // Only the interface in the notebook's subnet, not every interface of the account and region.
+        condition: [{ test: "ArnEquals", variable: "ec2:Subnet", values: [this.subnet.arn] }],
       },
       {
         sid: "DescribeNetwork",
         actions: [...NOTEBOOK_WILDCARD_ACTIONS],
-        // EC2 Describe calls and DeleteNetworkInterfacePermission: the API accepts only "*".
+        // EC2 Describe calls: the API accepts only "*".
         resources: ["*"],
       },
     );

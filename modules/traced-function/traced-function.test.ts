@@ -383,6 +383,13 @@ describe("TracedFunction in a VPC", () => {
           "ec2:UnassignPrivateIpAddresses",
         ],
         resources: [expect.stringMatching(/:ec2:.*:network-interface\/\*$/)],
+        condition: [
+          {
+            test: "ArnEquals",
+            variable: "ec2:Subnet",
+            values: ["${aws_subnet.subnet-0.arn}", "${aws_subnet.subnet-1.arn}"],
+          },
+        ],
       },
       { sid: "DescribeNetworkInterfaces", actions: ["ec2:DescribeNetworkInterfaces"], resources: ["*"] },
     ]);

@@ -195,7 +195,7 @@ export class TracedFunction extends Construct {
 
   /**
    * What Lambda needs to attach the function to the VPC: create its network interfaces only in the given subnets,
-   * behind the given security groups, and manage interfaces of this account and region. DescribeNetworkInterfaces
+   * behind the given security groups, and manage only interfaces in those subnets (ec2:Subnet). DescribeNetworkInterfaces
    * accepts only "*" (an EC2 Describe call); everything else is scoped.
    */
   private wireVpc(vpc: NonNullable<TracedFunctionProps["vpc"]>): void {
@@ -219,6 +219,10 @@ export class TracedFunction extends Construct {
           "ec2:UnassignPrivateIpAddresses",
         ],
         resources: [interfaces],
+        // Only interfaces in the function's own subnets, not every interface of the account and region.
+        condition: [
+          { test: "ArnEquals", variable: "ec2:Subnet", values: vpc.subnets.map((subnet) => subnet.arn) },
+        ],
       },
       {
         sid: "DescribeNetworkInterfaces",
