@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, overrideVariable, parseConfig } from "./index.js";
+import { locateJsonError } from "./json-error.js";
 
 const committed = () => JSON.parse(readFileSync("src/config/environments.json", "utf8"));
 
@@ -89,6 +90,49 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { EVENT_LAKE_CONFIG: join(dir, "missing.json") } })).toThrow(
       /missing\.json.*cannot read the config file/s,
     );
+  });
+
+  it("names the line and column of invalid JSON, and shows the line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "event-lake-config-"));
+    const file = join(dir, "broken.json");
+    const lines = readFileSync("src/config/environments.json", "utf8").split("\n");
+    const at = lines.findIndex((l) => l.includes('"prefix": "event-lake-test"'));
+    lines[at] = (lines[at] as string).replace(
+      '"prefix": "event-lake-test",',
+      '"prefix": "event-lake-test",,',
+    );
+    writeFileSync(file, lines.join("\n"));
+
+    expect(() => loadConfig({ env: { EVENT_LAKE_CONFIG: file } })).toThrow(
+      `${file}:${at + 1}:${(lines[at] as string).indexOf(",,") + 2}: not valid JSON, expected a double-quoted property name here:\n      ${(lines[at] as string).trimEnd()}\n      ${" ".repeat((lines[at] as string).indexOf(",,") + 1)}^`,
+    );
+  });
+
+  it.each([
+    [
+      '{"a": 1,}',
+      { line: 1, column: 9, expected: "another property after the comma (no trailing comma in JSON)" },
+    ],
+    [
+      '{\n  "a": [1, 2,]\n}',
+      { line: 2, column: 14, expected: "another element after the comma (no trailing comma in JSON)" },
+    ],
+    ['{"a" 1}', { line: 1, column: 6, expected: "':' after the property name" }],
+    [
+      '{"a": tru}',
+      { line: 1, column: 7, expected: "a value (object, array, string, number, true, false or null)" },
+    ],
+    ["{'a': 1}", { line: 1, column: 2, expected: "a double-quoted property name" }],
+    ['{"a": 1', { line: 1, column: 8, expected: "',' or '}' after the property value" }],
+    ['{"a": 1} x', { line: 1, column: 10, expected: "the end of the file after the top-level value" }],
+  ])("locates the error in %j", (text, location) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(locateJsonError(text)).toEqual(location);
+  });
+
+  it("finds nothing wrong in valid JSON, the committed file included", () => {
+    expect(locateJsonError(readFileSync("src/config/environments.json", "utf8"))).toBeUndefined();
+    expect(locateJsonError('[1, -2.5e3, "x\\n\\u00e9", true, false, null, {}, []]')).toBeUndefined();
   });
 
   it("takes the local endpoint from a running moto recorded in the state dir", () => {

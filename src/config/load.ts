@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { readMoto } from "../local/moto.js";
 import { featureDefaults } from "./features.js";
+import { describeJsonError } from "./json-error.js";
 import {
   type AuthConfig,
   ENVIRONMENT_NAMES,
@@ -55,11 +56,19 @@ export function loadConfig(options: { env?: Env; file?: string; cwd?: string } =
   const env = options.env ?? process.env;
   const root = options.cwd ?? projectRoot();
   const file = resolve(root, options.file ?? env["EVENT_LAKE_CONFIG"] ?? DEFAULT_CONFIG_FILE);
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (error) {
     throw new ConfigError(file, [`cannot read the config file: ${(error as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [
+      describeJsonError(text, file) ?? `not valid JSON: ${(error as Error).message}`,
+    ]);
   }
   return parseConfig(raw, { env, source: file, root });
 }
