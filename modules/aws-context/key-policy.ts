@@ -36,3 +36,29 @@ export function keyAdminStatement(context: AwsContext): DataAwsIamPolicyDocument
     resources: ["*"],
   };
 }
+
+/**
+ * The key-policy statement that lets CloudWatch Logs encrypt the given log groups with the key (and only those:
+ * the log group's ARN is the encryption context). `ArnLike` when a pattern ends in `*`. One statement for every
+ * log-group key of the lake, so the service principal and actions are written once.
+ */
+export function logsKeyStatement(
+  context: AwsContext,
+  sid: string,
+  logGroupArns: readonly string[],
+): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid,
+    principals: [{ type: "Service", identifiers: [`logs.${context.region}.${context.dnsSuffix}`] }],
+    actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+    // In a key policy "*" is this key.
+    resources: ["*"],
+    condition: [
+      {
+        test: logGroupArns.some((arn) => arn.endsWith("*")) ? "ArnLike" : "ArnEquals",
+        variable: "kms:EncryptionContext:aws:logs:arn",
+        values: [...logGroupArns],
+      },
+    ],
+  };
+}

@@ -15,7 +15,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Construct } from "constructs";
 import { projectRoot } from "../../src/config/index.js";
-import { type Grantee, keyAdminStatement } from "../aws-context/index.js";
+import { type Grantee, keyAdminStatement, logsKeyStatement } from "../aws-context/index.js";
 import { LOG_RETENTION_DAYS } from "../network/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { NOTEBOOK_DEFAULTS as DEFAULTS, type SagemakerNotebookProps } from "./notebook-props.js";
@@ -147,15 +147,7 @@ export class SagemakerNotebook extends Construct {
       },
     ];
     if (createLogGroup)
-      keyStatements.push({
-        sid: "CloudWatchLogsEncryptNotebookLogs",
-        principals: [{ type: "Service", identifiers: [`logs.${aws.region}.${aws.dnsSuffix}`] }],
-        actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-        resources: ["*"],
-        condition: [
-          { test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] },
-        ],
-      });
+      keyStatements.push(logsKeyStatement(aws, "CloudWatchLogsEncryptNotebookLogs", [logGroupArn]));
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", { statement: keyStatements });
     this.key = new KmsKey(this, "key", {
       description: `event-lake notebook ${name}: ML storage volume and logs`,

@@ -277,6 +277,7 @@ describe("parseConfig: features", () => {
       natGateway: false,
       lambdasInVpc: false,
       trailDataEvents: true,
+      trailCloudWatchLogs: false,
       redshift: "serverless",
       redshiftNodeType: "ra3.xlplus",
       redshiftNodes: 2,
@@ -326,7 +327,7 @@ describe("parseConfig: features", () => {
     raw.environments.sandbox.features = { redshift: "off", quicksightRedshift: true };
 
     expect(problemsOf(raw)).toEqual([
-      "environments.test.features.sagemakr: unknown field (expected one of natGateway, lambdasInVpc, trailDataEvents, redshift, redshiftNodeType, redshiftNodes, quicksightAthena, quicksightRedshift, sagemaker, lakeFormation)",
+      "environments.test.features.sagemakr: unknown field (expected one of natGateway, lambdasInVpc, trailDataEvents, trailCloudWatchLogs, redshift, redshiftNodeType, redshiftNodes, quicksightAthena, quicksightRedshift, sagemaker, lakeFormation)",
       'environments.test.features.natGateway (environment "test"): "yes" must be true or false',
       'environments.test.features.redshift (environment "test"): "dense" must be one of serverless, provisioned, off',
       'environments.test.features.redshiftNodeType (environment "test"): "m5.large" is not a current Redshift node type (ra3.xlplus, ra3.large, ra3.4xlarge, ra3.16xlarge, dc2.large, dc2.8xlarge)',

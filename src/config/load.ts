@@ -328,6 +328,7 @@ function parseFeatures(
   const natGateway = flag("natGateway");
   const lambdasInVpc = flag("lambdasInVpc");
   const trailDataEvents = flag("trailDataEvents");
+  const trailCloudWatchLogs = flag("trailCloudWatchLogs");
   const engineValue = value("redshift") ?? defaults.redshift;
   let redshift: RedshiftEngine = defaults.redshift;
   if ((REDSHIFT_ENGINES as readonly Json[]).includes(engineValue)) redshift = engineValue as RedshiftEngine;
@@ -358,6 +359,7 @@ function parseFeatures(
     natGateway,
     lambdasInVpc,
     trailDataEvents,
+    trailCloudWatchLogs,
     redshift,
     redshiftNodeType,
     redshiftNodes: typeof redshiftNodes === "number" ? redshiftNodes : defaults.redshiftNodes,

@@ -87,6 +87,8 @@ export interface FeatureConfig {
   readonly lambdasInVpc: boolean;
   /** The audit trail records S3 data events (object reads and writes) of the data zones. */
   readonly trailDataEvents: boolean;
+  /** The audit trail also delivers its events to CloudWatch Logs (an encrypted log group, 90 days). */
+  readonly trailCloudWatchLogs: boolean;
   /** The warehouse's Redshift engine. */
   readonly redshift: RedshiftEngine;
   /** Provisioned only: the node type, e.g. ra3.xlplus. */

@@ -113,6 +113,7 @@ export function buildAnalytics(
       ledger: runs.table,
       alerts,
       createStateMachine: compat.stateMachines,
+      logKey: parts.logsKey,
     });
     curated[pipeline.name] = stage;
     if (stage.stateMachine) {

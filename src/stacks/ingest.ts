@@ -55,6 +55,7 @@ export function buildIngest(
     functionName: physicalName(env.prefix, ["ingest"], NAME_LIMITS.lambda),
     description: "Pulls each HTTP source on its schedule into the drop zone",
     context,
+    logKey: parts.logsKey,
     code: handlerCode(scope, "ingest"),
     memorySize: INGEST.memorySize,
     timeout: INGEST.timeout,

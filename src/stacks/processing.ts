@@ -53,6 +53,7 @@ export function buildProcessing(
     functionName: name("drop-to-raw"),
     description: "Validates each dropped file, writes Parquet to raw and bad rows to quarantine",
     context,
+    logKey: parts.logsKey,
     code: handlerCode(scope, "drop-to-raw"),
     memorySize: CONVERTER.memorySize,
     timeout: CONVERTER_TIMEOUT_SECONDS,
