@@ -62,3 +62,33 @@ export function logsKeyStatement(
     ],
   };
 }
+
+/**
+ * The key-policy statement that lets DynamoDB use the key for this account's tables, as the AWS-managed
+ * aws/dynamodb key does: any principal of the account, only through DynamoDB in this region (kms:ViaService,
+ * kms:CallerAccount), so table access stays governed by the tables' own IAM grants.
+ */
+export function dynamodbKeyStatement(context: AwsContext): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: "DynamoDbTablesOfThisAccount",
+    principals: [{ type: "AWS", identifiers: ["*"] }],
+    actions: [
+      "kms:CreateGrant",
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:GenerateDataKey*",
+      "kms:ReEncrypt*",
+    ],
+    // In a key policy "*" is this key.
+    resources: ["*"],
+    condition: [
+      {
+        test: "StringEquals",
+        variable: "kms:ViaService",
+        values: [`dynamodb.${context.region}.${context.dnsSuffix}`],
+      },
+      { test: "StringEquals", variable: "kms:CallerAccount", values: [context.accountId] },
+    ],
+  };
+}

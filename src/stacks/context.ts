@@ -17,8 +17,10 @@ export interface LakeParts {
   readonly zones: LakeZones;
   readonly eventing: LakeEventing;
   readonly alerts: SnsTopic;
-  /** Encrypts the log groups of the lake's functions and state machines (logs-key.ts). */
+  /** Encrypts the log groups of the lake's functions and state machines (keys.ts). */
   readonly logsKey: KmsKey;
+  /** Encrypts the lake's DynamoDB tables (keys.ts). */
+  readonly tablesKey: KmsKey;
   /** The VPC; the Lambdas run in it when `env.features.lambdasInVpc` (see network.ts). */
   readonly network: Network;
 }

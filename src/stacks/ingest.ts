@@ -38,6 +38,7 @@ export function buildIngest(
     sortKey: "sk",
     ttlAttribute: "expires_at",
     deletionProtection,
+    key: parts.tablesKey,
   });
   // Failed scheduled invocations (after Lambda's and the scheduler's retries) wait here for a human.
   const failures = new SqsQueue(scope, "ingest-failures", {

@@ -48,6 +48,7 @@ export function buildProcessing(
   const ledger = new LedgerTable(scope, "drop-to-raw-ledger", {
     tableName: physicalName(env.prefix, ["drop-to-raw", "ledger"], 255),
     deletionProtection,
+    key: parts.tablesKey,
   });
   const converter = new TracedFunction(scope, "drop-to-raw", {
     functionName: name("drop-to-raw"),

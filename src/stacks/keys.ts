@@ -1,7 +1,13 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { type KmsKey, KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import type { Construct } from "constructs";
-import { type AwsContext, logGroupKey } from "../../modules/aws-context/index.js";
+import {
+  type AwsContext,
+  dynamodbKeyStatement,
+  keyAdminStatement,
+  logGroupKey,
+} from "../../modules/aws-context/index.js";
 import type { EnvironmentConfig } from "../config/types.js";
 import { physicalName } from "../naming.js";
 
@@ -21,6 +27,24 @@ export function buildLogsKey(scope: Construct, context: AwsContext, env: Environ
   });
   new KmsAlias(scope, "logs-key-alias", {
     name: `alias/${physicalName(env.prefix, ["logs"])}`,
+    targetKeyId: key.keyId,
+  });
+  return key;
+}
+
+/** One key for the lake's DynamoDB tables (the ledgers): DynamoDB may use it for this account's tables only. */
+export function buildTablesKey(scope: Construct, context: AwsContext, env: EnvironmentConfig): KmsKey {
+  const policy = new DataAwsIamPolicyDocument(scope, "tables-key-policy", {
+    statement: [keyAdminStatement(context), dynamodbKeyStatement(context)],
+  });
+  const key = new KmsKeyResource(scope, "tables-key", {
+    description: `event-lake ${env.name}: the lake's DynamoDB tables`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: policy.json,
+  });
+  new KmsAlias(scope, "tables-key-alias", {
+    name: `alias/${physicalName(env.prefix, ["tables"])}`,
     targetKeyId: key.keyId,
   });
   return key;
