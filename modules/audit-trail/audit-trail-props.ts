@@ -22,6 +22,12 @@ export interface AuditTrailProps {
   readonly enableLogging?: boolean;
   /** Days the trail's log files are kept. @default 365 */
   readonly retentionDays?: number;
+  /**
+   * Also deliver the trail's events to CloudWatch Logs (for metric filters and alarms): a log group
+   * `/aws/cloudtrail/<trailName>` with its own rotating key and this retention (days, one of CloudWatch's values),
+   * and a role CloudTrail assumes for this trail only to write to it. @default undefined: S3 only
+   */
+  readonly cloudWatchLogs?: { readonly retentionDays: number };
   /** Deny non-TLS requests to the trail bucket; off only in local (moto). @default true */
   readonly denyInsecureTransport?: boolean;
   /**

@@ -199,6 +199,41 @@ describe("AuditTrail: invalid props", () => {
     expect(() => build(overrides as unknown as Partial<AuditTrailProps>)).toThrow(message);
   });
 
+  it("delivers to CloudWatch Logs only when asked: its own encrypted group, a role for this trail only", () => {
+    const json = build({ cloudWatchLogs: { retentionDays: 90 } });
+    const trail = trailOf(json);
+
+    expect(trailOf(build())["cloud_watch_logs_group_arn"]).toBeUndefined();
+    expect(trail).toMatchObject({
+      cloud_watch_logs_group_arn: "${aws_cloudwatch_log_group.audit-trail_log-group.arn}:*",
+      cloud_watch_logs_role_arn: "${aws_iam_role.audit-trail_log-role.arn}",
+    });
+    expect(trail["depends_on"]).toContain("aws_iam_role_policy.audit-trail_log-role-policy");
+    expect(json.resource["aws_cloudwatch_log_group"]?.["audit-trail_log-group"]).toEqual({
+      name: "/aws/cloudtrail/event-lake-test-audit",
+      retention_in_days: 90,
+      kms_key_id: "${aws_kms_key.audit-trail_log-key.arn}",
+    });
+    expect(json.data["aws_iam_policy_document"]?.["audit-trail_log-role-trust"]?.["statement"]).toEqual([
+      {
+        actions: ["sts:AssumeRole"],
+        principals: [
+          { type: "Service", identifiers: ["cloudtrail.${data.aws_partition.context_partition.dns_suffix}"] },
+        ],
+        condition: [{ test: "StringEquals", variable: "aws:SourceArn", values: [TRAIL_ARN] }],
+      },
+    ]);
+    expect(
+      json.data["aws_iam_policy_document"]?.["audit-trail_log-role-policy_document"]?.["statement"],
+    ).toEqual([
+      {
+        sid: "WriteTrailEvents",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: ["${aws_cloudwatch_log_group.audit-trail_log-group.arn}:log-stream:*"],
+      },
+    ]);
+  });
+
   it("rejects a bucket listed twice, and reports every problem in one error", () => {
     const stack = new TerraformStack(Testing.app(), "trail");
     const context = new AwsContext(stack, "context");

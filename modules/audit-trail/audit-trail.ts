@@ -1,6 +1,12 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Construct } from "constructs";
-import type { Grantee } from "../aws-context/index.js";
+import { type Grantee, logGroupKey } from "../aws-context/index.js";
+import { inlinePolicy } from "../crawler-chain/index.js";
+import { RolePolicy } from "../role-policy/index.js";
+import { LOG_RETENTION_DAYS } from "../traced-function/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
 import { type AuditTrailProps, AUDIT_TRAIL_DEFAULTS as DEFAULTS } from "./audit-trail-props.js";
 
@@ -14,6 +20,8 @@ import { type AuditTrailProps, AUDIT_TRAIL_DEFAULTS as DEFAULTS } from "./audit-
 export class AuditTrail extends Construct {
   readonly trail: Cloudtrail;
   readonly bucket: ZoneBucket;
+  /** The CloudWatch Logs copy of the events, when `cloudWatchLogs` is set. */
+  readonly logGroup?: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -69,18 +77,60 @@ export class AuditTrail extends Construct {
         : readWrite === "All"
           ? [{ ...management, dataResource }]
           : [management, { includeManagementEvents: false, readWriteType: readWrite, dataResource }];
+    const logs = props.cloudWatchLogs ? this.buildLogs(props, trailArn) : undefined;
     this.trail = new Cloudtrail(this, "trail", {
       name: props.trailName,
       s3BucketName: bucket.id,
       kmsKeyId: key.arn,
+      ...(logs
+        ? { cloudWatchLogsGroupArn: `${logs.group.arn}:*`, cloudWatchLogsRoleArn: logs.role.arn }
+        : {}),
       isMultiRegionTrail: true,
       includeGlobalServiceEvents: true,
       enableLogFileValidation: true,
       enableLogging: props.enableLogging ?? DEFAULTS.enableLogging,
       eventSelector,
-      // CloudTrail checks the bucket policy before it accepts the trail.
-      dependsOn: [this.bucket.policy],
+      // CloudTrail checks the bucket policy (and the log role's policy) before it accepts the trail.
+      dependsOn: [this.bucket.policy, ...(logs ? [logs.policy] : [])],
     });
+    this.logGroup = logs?.group;
+  }
+
+  /** The log group, its key, and the role CloudTrail assumes (for this trail only) to write into it. */
+  private buildLogs(props: AuditTrailProps, trailArn: string) {
+    const aws = props.context;
+    const name = `/aws/cloudtrail/${props.trailName}`;
+    const logKey = logGroupKey(this, "log-key", {
+      context: aws,
+      logGroupArns: [aws.arn("logs", `log-group:${name}`)],
+      description: `event-lake audit trail ${props.trailName} in CloudWatch Logs`,
+    });
+    const group = new CloudwatchLogGroup(this, "log-group", {
+      name,
+      retentionInDays: props.cloudWatchLogs?.retentionDays,
+      kmsKeyId: logKey.arn,
+    });
+    const trust = new DataAwsIamPolicyDocument(this, "log-role-trust", {
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: [aws.servicePrincipal("cloudtrail")] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] }],
+        },
+      ],
+    });
+    const role = new IamRole(this, "log-role", {
+      name: `${props.trailName}-logs`.slice(0, 64),
+      description: `CloudTrail ${props.trailName} writes its events to ${name}`,
+      assumeRolePolicy: trust.json,
+    });
+    const policy = new RolePolicy(this, "log-role-policy", { role, policyName: "cloudtrail-logs" });
+    policy.addStatements({
+      sid: "WriteTrailEvents",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [`${group.arn}:log-stream:*`],
+    });
+    return { group, role, policy: inlinePolicy(policy) };
   }
 
   /** Read the trail's log files (with the key, through S3): auditors and the data steward. */
@@ -101,6 +151,9 @@ function validate(props: AuditTrailProps): void {
     problems.push(`dataEventReadWriteType must be All, ReadOnly or WriteOnly, got ${type}`);
   const zones = (props.dataEventBuckets ?? []).map((b) => b.zone);
   if (new Set(zones).size !== zones.length) problems.push("dataEventBuckets lists a bucket twice");
+  const logDays = props.cloudWatchLogs?.retentionDays;
+  if (logDays !== undefined && !LOG_RETENTION_DAYS.includes(logDays as (typeof LOG_RETENTION_DAYS)[number]))
+    problems.push(`cloudWatchLogs.retentionDays ${logDays} is not one of CloudWatch's retention values`);
   if (zones.length > 250) problems.push(`dataEventBuckets: at most 250 buckets, got ${zones.length}`);
   if (problems.length > 0) throw new Error(`AuditTrail ${props.trailName}: ${problems.join("; ")}`);
 }

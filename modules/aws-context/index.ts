@@ -1,3 +1,10 @@
+export { type AccountTrust, accountTrustStatement } from "./account-trust.js";
 export { AwsContext } from "./aws-context.js";
 export type { Grantee } from "./grantee.js";
-export { KEY_ADMIN_ACTIONS, keyAdminStatement } from "./key-policy.js";
+export {
+  dynamodbKeyStatement,
+  KEY_ADMIN_ACTIONS,
+  keyAdminStatement,
+  logsKeyStatement,
+} from "./key-policy.js";
+export { logGroupKey } from "./log-group-key.js";

@@ -36,3 +36,59 @@ export function keyAdminStatement(context: AwsContext): DataAwsIamPolicyDocument
     resources: ["*"],
   };
 }
+
+/**
+ * The key-policy statement that lets CloudWatch Logs encrypt the given log groups with the key (and only those:
+ * the log group's ARN is the encryption context). `ArnLike` when a pattern ends in `*`. One statement for every
+ * log-group key of the lake, so the service principal and actions are written once.
+ */
+export function logsKeyStatement(
+  context: AwsContext,
+  sid: string,
+  logGroupArns: readonly string[],
+): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid,
+    principals: [{ type: "Service", identifiers: [`logs.${context.region}.${context.dnsSuffix}`] }],
+    actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+    // In a key policy "*" is this key.
+    resources: ["*"],
+    condition: [
+      {
+        test: logGroupArns.some((arn) => arn.endsWith("*")) ? "ArnLike" : "ArnEquals",
+        variable: "kms:EncryptionContext:aws:logs:arn",
+        values: [...logGroupArns],
+      },
+    ],
+  };
+}
+
+/**
+ * The key-policy statement that lets DynamoDB use the key for this account's tables, as the AWS-managed
+ * aws/dynamodb key does: any principal of the account, only through DynamoDB in this region (kms:ViaService,
+ * kms:CallerAccount), so table access stays governed by the tables' own IAM grants.
+ */
+export function dynamodbKeyStatement(context: AwsContext): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: "DynamoDbTablesOfThisAccount",
+    principals: [{ type: "AWS", identifiers: ["*"] }],
+    actions: [
+      "kms:CreateGrant",
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:GenerateDataKey*",
+      "kms:ReEncrypt*",
+    ],
+    // In a key policy "*" is this key.
+    resources: ["*"],
+    condition: [
+      {
+        test: "StringEquals",
+        variable: "kms:ViaService",
+        values: [`dynamodb.${context.region}.${context.dnsSuffix}`],
+      },
+      { test: "StringEquals", variable: "kms:CallerAccount", values: [context.accountId] },
+    ],
+  };
+}

@@ -1,5 +1,6 @@
 import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { GlueCrawler } from "@cdktf/provider-aws/lib/glue-crawler";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import type { AthenaWorkgroup } from "../athena-workgroup/index.js";
@@ -28,6 +29,11 @@ export interface CuratedStageProps {
   readonly createStateMachine?: boolean;
   /** Days the state machine's log group keeps logs. @default 90 */
   readonly logRetentionDays?: number;
+  /**
+   * The key the state machine's log group is encrypted with; its policy must let CloudWatch Logs use it for
+   * `/aws/vendedlogs/states/<name>`. @default a rotating key of its own, for this log group only (id `log-key`)
+   */
+  readonly logKey?: KmsKey;
   /** Engine glue: job limits. */
   readonly glue?: {
     /** Minutes before Glue stops a run. @default 60 */

@@ -139,6 +139,7 @@ describe("CuratedStage engine athena: the state machine", () => {
     expect(one("resource", "aws_cloudwatch_log_group", "curated-orders_log-group")).toEqual({
       name: "/aws/vendedlogs/states/lake-curated-orders",
       retention_in_days: 90,
+      kms_key_id: "${aws_kms_key.curated-orders_log-key.arn}",
     });
   });
 

@@ -11,7 +11,7 @@ import { Construct } from "constructs";
 import { projectRoot } from "../../src/config/index.js";
 import { curatedLayout } from "../../src/sql/layout.js";
 import { insertFormatTemplate, type TransformTables } from "../../src/sql/statements.js";
-import type { AwsContext, Grantee } from "../aws-context/index.js";
+import { type AwsContext, type Grantee, logGroupKey } from "../aws-context/index.js";
 import { inlinePolicy } from "../crawler-chain/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { LOG_RETENTION_DAYS } from "../traced-function/index.js";
@@ -142,9 +142,18 @@ export class CuratedStage extends Construct {
         resources: ["*"],
       },
     );
+    const logGroupName = `/aws/vendedlogs/states/${props.name}`;
+    const logKey =
+      props.logKey ??
+      logGroupKey(this, "log-key", {
+        context: props.context,
+        logGroupArns: [props.context.arn("logs", `log-group:${logGroupName}`)],
+        description: `event-lake logs of state machine ${props.name}`,
+      });
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/vendedlogs/states/${props.name}`,
+      name: logGroupName,
       retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      kmsKeyId: logKey.arn,
     });
     const machine = new SfnStateMachine(this, "state-machine", {
       name: props.name,

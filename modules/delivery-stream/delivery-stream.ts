@@ -6,7 +6,7 @@ import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-f
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { type Grantee, keyAdminStatement } from "../aws-context/index.js";
+import { type Grantee, keyAdminStatement, logsKeyStatement } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { LOG_RETENTION_DAYS } from "../traced-function/index.js";
 import type { ZoneBucket } from "../zone-bucket/index.js";
@@ -59,22 +59,7 @@ export class DeliveryStream extends Construct {
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
       statement: [
         keyAdminStatement(aws),
-        {
-          sid: "CloudWatchLogsEncryptDeliveryErrors",
-          principals: [{ type: "Service", identifiers: [`logs.${aws.region}.${aws.dnsSuffix}`] }],
-          actions: [
-            "kms:Decrypt",
-            "kms:DescribeKey",
-            "kms:Encrypt",
-            "kms:GenerateDataKey*",
-            "kms:ReEncrypt*",
-          ],
-          // In a key policy "*" is this key.
-          resources: ["*"],
-          condition: [
-            { test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] },
-          ],
-        },
+        logsKeyStatement(aws, "CloudWatchLogsEncryptDeliveryErrors", [logGroupArn]),
       ],
     });
     this.key = new KmsKey(this, "key", {

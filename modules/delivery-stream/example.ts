@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { Construct } from "constructs";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import { definePipeline } from "../../src/pipelines/types.js";
-import { AwsContext } from "../aws-context/index.js";
+import { AwsContext, accountTrustStatement } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
 import { DeliveryStream } from "./index.js";
@@ -28,10 +28,9 @@ export function deliveryStreamExample(scope: Construct): DeliveryStream {
     pipeline: clicks, // clicks/ingest_date=YYYY-MM-DD/<stream>-1-<time>-<id>.ndjson.gz, 60 s or 64 MB buffers
     zone: drop, // the role writes only under clicks/ and _firehose-errors/clicks/, through the zone's key
   });
+  // Only the account's principals tagged event-lake-producer=clicks may assume the producer role.
   const trust = new DataAwsIamPolicyDocument(scope, "producer-trust", {
-    statement: [
-      { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [context.rootArn] }] },
-    ],
+    statement: [accountTrustStatement(context, { tag: { key: "event-lake-producer", value: "clicks" } })],
   });
   const producer = new IamRole(scope, "producer-clicks", {
     name: "event-lake-test-stream-clicks-producer",

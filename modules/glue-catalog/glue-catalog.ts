@@ -10,7 +10,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import type { Column, PipelineDeclaration } from "../../src/pipelines/types.js";
 import { curatedLayout, GLUE_TYPES, rawLayout, type TableLayout } from "../../src/sql/layout.js";
-import { type AwsContext, type Grantee, keyAdminStatement } from "../aws-context/index.js";
+import { type AwsContext, type Grantee, keyAdminStatement, logsKeyStatement } from "../aws-context/index.js";
 import {
   CATALOG_ZONES,
   type CatalogZone,
@@ -54,20 +54,10 @@ export class GlueCatalog extends Construct {
     const aws = props.context;
 
     // Build: the key and security configuration.
-    this.keyStatements.push(keyAdminStatement(aws), {
-      sid: "CloudWatchLogsEncryptGlueLogs",
-      principals: [{ type: "Service", identifiers: [`logs.${aws.region}.${aws.dnsSuffix}`] }],
-      actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-      // In a key policy "*" is this key.
-      resources: ["*"],
-      condition: [
-        {
-          test: "ArnLike",
-          variable: "kms:EncryptionContext:aws:logs:arn",
-          values: [aws.arn("logs", "log-group:/aws-glue/*")],
-        },
-      ],
-    });
+    this.keyStatements.push(
+      keyAdminStatement(aws),
+      logsKeyStatement(aws, "CloudWatchLogsEncryptGlueLogs", [aws.arn("logs", "log-group:/aws-glue/*")]),
+    );
     this.keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", { statement: this.keyStatements });
     this.key = new KmsKey(this, "key", {
       description: `event-lake Glue logs and job bookmarks (${props.securityConfigurationName})`,

@@ -1,4 +1,5 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { RolePolicy } from "../role-policy/index.js";
@@ -25,6 +26,20 @@ describe("LedgerTable", () => {
       deletion_protection_enabled: true,
     });
     expect(LEDGER_TABLE_DEFAULTS).toEqual({ partitionKey: "pk", deletionProtection: true });
+  });
+
+  it("is encrypted with the caller's customer-managed key when given one", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const key = new KmsKey(stack, "tables-key", { enableKeyRotation: true });
+    new LedgerTable(stack, "ledger", { tableName: "lake-ledger", key });
+    const json = JSON.parse(Testing.synth(stack)) as {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
+
+    expect(Object.values(json.resource["aws_dynamodb_table"] ?? {})[0]?.["server_side_encryption"]).toEqual({
+      enabled: true,
+      kms_key_arn: "${aws_kms_key.tables-key.arn}",
+    });
   });
 
   it("adds a sort key and TTL when asked, and drops deletion protection only when told to", () => {

@@ -1,4 +1,5 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import type { Grantee } from "../aws-context/index.js";
 
@@ -16,13 +17,18 @@ export interface LedgerTableProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * A customer-managed key to encrypt the table with; its policy must let DynamoDB use it (dynamodbKeyStatement).
+   * @default undefined: the AWS-managed DynamoDB key
+   */
+  readonly key?: KmsKey;
 }
 
 export const LEDGER_TABLE_DEFAULTS = { partitionKey: "pk", deletionProtection: true } as const;
 
 /**
  * A DynamoDB table for bookkeeping (idempotency ledger, run records): on-demand, point-in-time recovery, encrypted
- * with KMS (the AWS-managed DynamoDB key, which rotates yearly), deletion-protected. Access through `grantReadWrite`,
+ * with KMS (the caller's customer-managed key, or else the AWS-managed DynamoDB key, which rotates yearly), deletion-protected. Access through `grantReadWrite`,
  * or `grantUpdateItems` for updates of one key prefix's items.
  */
 export class LedgerTable extends Construct {
@@ -46,7 +52,7 @@ export class LedgerTable extends Construct {
       ],
       ttl: props.ttlAttribute ? { attributeName: props.ttlAttribute, enabled: true } : undefined,
       // Applied after the caller's props.
-      serverSideEncryption: { enabled: true },
+      serverSideEncryption: props.key ? { enabled: true, kmsKeyArn: props.key.arn } : { enabled: true },
       pointInTimeRecovery: { enabled: true },
       deletionProtectionEnabled: props.deletionProtection ?? LEDGER_TABLE_DEFAULTS.deletionProtection,
     });

@@ -19,7 +19,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { keyAdminStatement } from "../aws-context/index.js";
+import { keyAdminStatement, logsKeyStatement } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { NETWORK_DEFAULTS as DEFAULTS, LOG_RETENTION_DAYS, type NetworkProps } from "./network-props.js";
 
@@ -210,22 +210,7 @@ export class Network extends Construct {
     const keyPolicy = new DataAwsIamPolicyDocument(this, "flow-log-key-policy", {
       statement: [
         keyAdminStatement(aws),
-        {
-          sid: "CloudWatchLogsEncryptFlowLogs",
-          principals: [{ type: "Service", identifiers: [`logs.${aws.region}.${aws.dnsSuffix}`] }],
-          actions: [
-            "kms:Decrypt",
-            "kms:DescribeKey",
-            "kms:Encrypt",
-            "kms:GenerateDataKey*",
-            "kms:ReEncrypt*",
-          ],
-          // In a key policy "*" is this key.
-          resources: ["*"],
-          condition: [
-            { test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] },
-          ],
-        },
+        logsKeyStatement(aws, "CloudWatchLogsEncryptFlowLogs", [logGroupArn]),
       ],
     });
     this.flowLogKey = new KmsKey(this, "flow-log-key", {

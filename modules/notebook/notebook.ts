@@ -15,7 +15,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Construct } from "constructs";
 import { projectRoot } from "../../src/config/index.js";
-import { type Grantee, keyAdminStatement } from "../aws-context/index.js";
+import { type Grantee, keyAdminStatement, logsKeyStatement } from "../aws-context/index.js";
 import { LOG_RETENTION_DAYS } from "../network/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { NOTEBOOK_DEFAULTS as DEFAULTS, type SagemakerNotebookProps } from "./notebook-props.js";
@@ -40,11 +40,10 @@ export const NOTEBOOK_INTERFACE_ENDPOINTS = ["sagemaker.api"] as const;
 const REQUIRED_ENDPOINTS = ["athena", "glue", "logs"] as const;
 
 /**
- * What SageMaker does with the execution role to put the instance's network interface in our subnet: EC2 Describe
- * calls and DeleteNetworkInterfacePermission, which the AWS API accepts on "*" only (no resource type).
+ * What SageMaker does with the execution role to put the instance's network interface in our subnet that the AWS
+ * API accepts on "*" only: EC2 Describe calls (no resource type).
  */
 export const NOTEBOOK_WILDCARD_ACTIONS = [
-  "ec2:DeleteNetworkInterfacePermission",
   "ec2:DescribeDhcpOptions",
   "ec2:DescribeNetworkInterfaces",
   "ec2:DescribeSecurityGroups",
@@ -148,15 +147,7 @@ export class SagemakerNotebook extends Construct {
       },
     ];
     if (createLogGroup)
-      keyStatements.push({
-        sid: "CloudWatchLogsEncryptNotebookLogs",
-        principals: [{ type: "Service", identifiers: [`logs.${aws.region}.${aws.dnsSuffix}`] }],
-        actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-        resources: ["*"],
-        condition: [
-          { test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] },
-        ],
-      });
+      keyStatements.push(logsKeyStatement(aws, "CloudWatchLogsEncryptNotebookLogs", [logGroupArn]));
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", { statement: keyStatements });
     this.key = new KmsKey(this, "key", {
       description: `event-lake notebook ${name}: ML storage volume and logs`,
@@ -262,14 +253,21 @@ export class SagemakerNotebook extends Construct {
         resources: [interfaces, this.subnet.arn, this.securityGroup.arn],
       },
       {
+        // DeleteNetworkInterfacePermission too: the Service Authorization Reference lists network-interface for it.
         sid: "ManageNetworkInterfaces",
-        actions: ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"],
+        actions: [
+          "ec2:CreateNetworkInterfacePermission",
+          "ec2:DeleteNetworkInterface",
+          "ec2:DeleteNetworkInterfacePermission",
+        ],
         resources: [interfaces],
+        // Only the interface in the notebook's subnet, not every interface of the account and region.
+        condition: [{ test: "ArnEquals", variable: "ec2:Subnet", values: [this.subnet.arn] }],
       },
       {
         sid: "DescribeNetwork",
         actions: [...NOTEBOOK_WILDCARD_ACTIONS],
-        // EC2 Describe calls and DeleteNetworkInterfacePermission: the API accepts only "*".
+        // EC2 Describe calls: the API accepts only "*".
         resources: ["*"],
       },
     );

@@ -30,8 +30,9 @@ export interface PersonasProps {
   /** Glue jobs the data engineer may run. @default none */
   readonly jobs?: readonly GlueJob[];
   /**
-   * Principals that may assume every persona role (SSO permission-set roles live in the account, so the account
-   * root delegates to IAM there). @default the account root (`arn:<partition>:iam::<account>:root`)
+   * Principals that may assume every persona role, e.g. SSO permission-set roles.
+   * @default the account's principals whose tag `event-lake-persona` is the persona's name (`steward`, `engineer`,
+   * `scientist`, `analyst`): the account root with an aws:PrincipalTag condition, one trust document per persona
    */
   readonly trustedPrincipalArns?: readonly string[];
   /**

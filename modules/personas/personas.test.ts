@@ -239,14 +239,21 @@ describe("the evaluator itself", () => {
 });
 
 describe("Personas: defaults and settings", () => {
-  it("trusts the account root by default, for every persona, with the documented session length", () => {
+  it("admits by default only the account's principals tagged for each persona, with the documented session length", () => {
     const { json } = build();
-    const trust = Object.values(json.data["aws_iam_policy_document"] ?? {}).find((d) =>
-      JSON.stringify(d).includes("AssumeFromTrustedPrincipals"),
+    const trusts = Object.entries(json.data["aws_iam_policy_document"] ?? {}).filter(([, d]) =>
+      JSON.stringify(d).includes("AssumeFromTaggedPrincipals"),
     );
-    expect(trust?.["statement"]).toEqual([
+    expect(trusts.map(([id]) => id.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual([
+      "personas_trust-analyst",
+      "personas_trust-engineer",
+      "personas_trust-scientist",
+      "personas_trust-steward",
+    ]);
+    const steward = trusts.find(([id]) => id.includes("trust-steward"))?.[1];
+    expect(steward?.["statement"]).toEqual([
       {
-        sid: "AssumeFromTrustedPrincipals",
+        sid: "AssumeFromTaggedPrincipals",
         actions: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
         principals: [
           {
@@ -257,6 +264,9 @@ describe("Personas: defaults and settings", () => {
               ),
             ],
           },
+        ],
+        condition: [
+          { test: "StringEquals", variable: "aws:PrincipalTag/event-lake-persona", values: ["steward"] },
         ],
       },
     ]);
@@ -274,9 +284,10 @@ describe("Personas: defaults and settings", () => {
     const sso = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Lake_abc";
     const { json } = build({ trustedPrincipalArns: [sso], maxSessionDurationSeconds: 7200 });
     const trust = Object.values(json.data["aws_iam_policy_document"] ?? {}).find((d) =>
-      JSON.stringify(d).includes("AssumeFromTrustedPrincipals"),
+      JSON.stringify(d).includes("AssumeFromNamedPrincipals"),
     );
     expect(JSON.stringify(trust)).toContain(JSON.stringify([sso]));
+    expect(JSON.stringify(trust)).not.toContain("PrincipalTag");
     expect(JSON.stringify(trust)).not.toContain(":root");
     expect(
       new Set(Object.values(json.resource["aws_iam_role"] ?? {}).map((r) => r["max_session_duration"])),

@@ -1,7 +1,7 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Construct } from "constructs";
-import type { AwsContext } from "../aws-context/index.js";
+import { type AwsContext, accountTrustStatement } from "../aws-context/index.js";
 import { CATALOG_ZONES } from "../glue-catalog/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import {
@@ -84,8 +84,12 @@ const QUICKSIGHT_READ_ACTIONS = [
  *   partitions, starts the crawlers and Glue jobs, and queries in the lake workgroup.
  * - **scientist** reads curated, writes only `scientistPrefix` of curated, and queries in the analysts workgroup.
  * - **analyst** (BI) reads curated through the analysts workgroup only; QuickSight content when enabled.
- * Roles are assumed from `trustedPrincipalArns` (the account root by default, which is how SSO roles reach them).
+ * Roles are assumed by `trustedPrincipalArns`, or by default by the account's principals whose tag
+ * `event-lake-persona` names the persona (an SSO permission set passes it as a session tag).
  */
+/** The principal tag that admits a principal to a persona role when no principals are named. */
+export const PERSONA_TAG = (persona: string) => ({ key: "event-lake-persona", value: persona });
+
 export class Personas extends Construct {
   readonly roles: Readonly<Record<Persona, IamRole>>;
   readonly policies: Readonly<Record<Persona, RolePolicy>>;
@@ -99,22 +103,28 @@ export class Personas extends Construct {
     this.scientistPrefix = props.scientistPrefix ?? DEFAULTS.scientistPrefix;
 
     // Build: one role and inline policy per persona.
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          sid: "AssumeFromTrustedPrincipals",
-          actions: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
-          principals: [{ type: "AWS", identifiers: [...(props.trustedPrincipalArns ?? [aws.rootArn])] }],
-        },
-      ],
-    });
+    // Named principals share one trust document; without them each persona admits only principals tagged for it.
+    const trustActions = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
+    const named = props.trustedPrincipalArns;
+    const sharedTrust = named
+      ? new DataAwsIamPolicyDocument(this, "trust", {
+          statement: [
+            accountTrustStatement(aws, { principalArns: named, tag: PERSONA_TAG("") }, trustActions),
+          ],
+        })
+      : undefined;
+    const trustOf = (persona: Persona) =>
+      sharedTrust ??
+      new DataAwsIamPolicyDocument(this, `trust-${persona}`, {
+        statement: [accountTrustStatement(aws, { tag: PERSONA_TAG(persona) }, trustActions)],
+      });
     const roles = {} as Record<Persona, IamRole>;
     const policies = {} as Record<Persona, RolePolicy>;
     for (const persona of PERSONAS) {
       roles[persona] = new IamRole(this, `role-${persona}`, {
         name: props.roleNames[persona],
         description: `event-lake ${DESCRIPTIONS[persona]}`,
-        assumeRolePolicy: trust.json,
+        assumeRolePolicy: trustOf(persona).json,
         maxSessionDuration: props.maxSessionDurationSeconds ?? DEFAULTS.maxSessionDurationSeconds,
       });
       policies[persona] = new RolePolicy(this, `policy-${persona}`, {
@@ -238,6 +248,8 @@ function validate(props: PersonasProps): void {
   if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43200))
     problems.push(`maxSessionDurationSeconds must be 3600 to 43200, got ${seconds}`);
   if (props.trustedPrincipalArns !== undefined && props.trustedPrincipalArns.length === 0)
-    problems.push("trustedPrincipalArns must not be empty (leave it unset for the account root)");
+    problems.push(
+      "trustedPrincipalArns must not be empty (leave it unset to admit principals tagged event-lake-persona=<persona>)",
+    );
   if (problems.length > 0) throw new Error(`Personas: ${problems.join("; ")}`);
 }

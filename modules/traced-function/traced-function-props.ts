@@ -40,6 +40,12 @@ export interface TracedFunctionProps {
   readonly serviceName?: string;
   /** Days the function's log group keeps logs; one of CloudWatch's allowed values. @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * The key the function's log group is encrypted with; its policy must let CloudWatch Logs use it for
+   * `/aws/lambda/<functionName>` (logGroupKey, logsKeyStatement). @default a rotating key of its own, for this log
+   * group only (construct id `log-key`)
+   */
+  readonly logKey?: KmsKey;
   /** Lambda's application log level for JSON logs, and POWERTOOLS_LOG_LEVEL. @default "INFO" */
   readonly logLevel?: LogLevel;
   /** Layers, e.g. the DuckDB layer (built for x86_64, the function's architecture). @default none */

@@ -75,6 +75,33 @@ describe("TracedFunction secure defaults", () => {
     expect(TRACED_FUNCTION_DEFAULTS.logRetentionDays).toBe(30);
   });
 
+  it("encrypts its log group with a rotating key of its own that CloudWatch Logs may use for that group only", () => {
+    const group = one("resource", "aws_cloudwatch_log_group", "ingest_log-group");
+    const key = one("resource", "aws_kms_key", "ingest_log-key");
+    const [admin, logs] = one("data", "aws_iam_policy_document", "ingest_log-key-policy")[
+      "statement"
+    ] as Statement[];
+
+    expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\.ingest_log-key_[0-9A-F]+\.arn\}$/);
+    expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(admin?.sid).toBe("KeyAdministrationByAccount");
+    expect(logs).toEqual({
+      sid: "CloudWatchLogsEncryptLogGroups",
+      principals: [
+        { type: "Service", identifiers: [expect.stringMatching(/^logs\.\$\{data\.aws_region\./)] },
+      ],
+      actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+      resources: ["*"],
+      condition: [
+        {
+          test: "ArnEquals",
+          variable: "kms:EncryptionContext:aws:logs:arn",
+          values: [expect.stringMatching(/:logs:.*:log-group:\/aws\/lambda\/event-lake-test-ingest$/)],
+        },
+      ],
+    });
+  });
+
   it("sets Powertools and source-map settings in the environment", () => {
     expect(fn.environment).toEqual({
       variables: {
@@ -383,6 +410,13 @@ describe("TracedFunction in a VPC", () => {
           "ec2:UnassignPrivateIpAddresses",
         ],
         resources: [expect.stringMatching(/:ec2:.*:network-interface\/\*$/)],
+        condition: [
+          {
+            test: "ArnEquals",
+            variable: "ec2:Subnet",
+            values: ["${aws_subnet.subnet-0.arn}", "${aws_subnet.subnet-1.arn}"],
+          },
+        ],
       },
       { sid: "DescribeNetworkInterfaces", actions: ["ec2:DescribeNetworkInterfaces"], resources: ["*"] },
     ]);
@@ -462,6 +496,28 @@ describe("TracedFunction README", () => {
   });
 });
 
+describe("TracedFunction logKey", () => {
+  it("uses the caller's key for its log group and builds none of its own", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const context = new AwsContext(stack, "context");
+    const shared = new KmsKey(stack, "logs-key", { enableKeyRotation: true });
+    new TracedFunction(stack, "ingest", {
+      functionName: "event-lake-test-ingest",
+      context,
+      code: { zipPath: ZIP },
+      memorySize: 256,
+      timeout: 60,
+      logKey: shared,
+    });
+    const json = JSON.parse(Testing.synth(stack)) as { resource: Json };
+
+    expect(Object.keys(json.resource["aws_kms_key"] ?? {})).toEqual(["logs-key"]);
+    expect(Object.values(json.resource["aws_cloudwatch_log_group"] ?? {})[0]?.["kms_key_id"]).toBe(
+      "${aws_kms_key.logs-key.arn}",
+    );
+  });
+});
+
 describe("TracedFunction addresses", () => {
   it("keeps its Terraform addresses: renaming a construct id would replace the function and its log group", () => {
     // act
@@ -474,6 +530,7 @@ describe("TracedFunction addresses", () => {
       aws_cloudwatch_log_group: ["ingest_log-group_E3FD1357"],
       aws_iam_role: ["ingest_role_AE5F9FE2"],
       aws_iam_role_policy: ["ingest_policy_06A1F88B"],
+      aws_kms_key: ["ingest_log-key_0C1E25EF"],
       aws_lambda_function: ["ingest_function_76819752"],
     });
   });

@@ -9,7 +9,7 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import type { AwsContext } from "../aws-context/index.js";
+import { type AwsContext, logGroupKey } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import {
   TRACED_FUNCTION_DEFAULTS as DEFAULTS,
@@ -51,6 +51,8 @@ export class TracedFunction extends Construct {
   /** Hand this to other constructs' `grant*` methods. */
   readonly policy: RolePolicy;
   readonly logGroup: CloudwatchLogGroup;
+  /** Encrypts the log group: the caller's `logKey`, or the function's own. */
+  readonly logKey: KmsKey;
   readonly timeout: number;
   private readonly context: AwsContext;
   /** The inline policy resource inside `policy` (construct id "policy" of RolePolicy), for dependsOn. */
@@ -65,9 +67,18 @@ export class TracedFunction extends Construct {
     const logLevel = props.logLevel ?? DEFAULTS.logLevel;
 
     // Build.
+    const logGroupName = `/aws/lambda/${props.functionName}`;
+    this.logKey =
+      props.logKey ??
+      logGroupKey(this, "log-key", {
+        context: props.context,
+        logGroupArns: [props.context.arn("logs", `log-group:${logGroupName}`)],
+        description: `event-lake logs of function ${props.functionName}`,
+      });
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/lambda/${props.functionName}`,
+      name: logGroupName,
       retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      kmsKeyId: this.logKey.arn,
     });
     const assume = new DataAwsIamPolicyDocument(this, "assume-role-policy", {
       statement: [
@@ -195,7 +206,7 @@ export class TracedFunction extends Construct {
 
   /**
    * What Lambda needs to attach the function to the VPC: create its network interfaces only in the given subnets,
-   * behind the given security groups, and manage interfaces of this account and region. DescribeNetworkInterfaces
+   * behind the given security groups, and manage only interfaces in those subnets (ec2:Subnet). DescribeNetworkInterfaces
    * accepts only "*" (an EC2 Describe call); everything else is scoped.
    */
   private wireVpc(vpc: NonNullable<TracedFunctionProps["vpc"]>): void {
@@ -219,6 +230,10 @@ export class TracedFunction extends Construct {
           "ec2:UnassignPrivateIpAddresses",
         ],
         resources: [interfaces],
+        // Only interfaces in the function's own subnets, not every interface of the account and region.
+        condition: [
+          { test: "ArnEquals", variable: "ec2:Subnet", values: vpc.subnets.map((subnet) => subnet.arn) },
+        ],
       },
       {
         sid: "DescribeNetworkInterfaces",

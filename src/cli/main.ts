@@ -49,7 +49,8 @@ function envName(value: string | undefined): EnvironmentName {
 }
 
 async function preflight(name: EnvironmentName): Promise<number> {
-  const env = loadConfig().environments[name];
+  const lake = loadConfig();
+  const env = lake.environments[name];
   if (env.endpoint !== undefined) {
     const moto = readMoto(env.stateDir ?? "");
     if (!moto) {
@@ -59,7 +60,7 @@ async function preflight(name: EnvironmentName): Promise<number> {
     return 0;
   }
   const { checkCredentials } = await import("./preflight.js");
-  const problem = await checkCredentials(env);
+  const problem = await checkCredentials(env, process.env, lake.state);
   if (problem) {
     console.error(problem);
     return 2;

@@ -1,16 +1,17 @@
-import type { EnvironmentConfig } from "../config/types.js";
+import type { EnvironmentConfig, StateConfig } from "../config/types.js";
 
 /**
- * Resolves the credentials Terraform will start from, and returns a one-paragraph message when there are none, so
- * `make tf/plan` without credentials says what to do instead of printing a provider stack.
+ * Resolves the credentials Terraform will start from, for the environment's provider and for the state backend
+ * (which may use another profile: `state.profile`), and returns one message naming each that has none, so
+ * `make tf/plan` without credentials says what to do instead of printing the provider's or the backend's raw error.
  */
 export async function checkCredentials(
   env: EnvironmentConfig,
   processEnv: NodeJS.ProcessEnv = process.env,
+  state?: StateConfig,
 ): Promise<string | undefined> {
   // No instance metadata on a laptop or CI runner: without this the chain waits on 169.254.169.254.
   processEnv["AWS_EC2_METADATA_DISABLED"] ??= "true";
-  const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
   const profile = env.auth.profile;
   const how = [
     profile ? `profile "${profile}"` : "the default credential chain",
@@ -18,6 +19,29 @@ export async function checkCredentials(
   ]
     .filter((s) => s !== "")
     .join(", ");
+  const problems: string[] = [];
+  const envReason = await credentialProblem(profile);
+  if (envReason !== undefined)
+    problems.push(
+      `No usable AWS credentials for ENV=${env.name} (account ${env.accountId}, ${how}): ${envReason}`,
+      `Set up ${profile ? `the "${profile}" profile in ~/.aws/config` : "credentials"} as the README's "Environments and credentials" section shows,`,
+      `or export AWS credentials (e.g. from SSO or OIDC), then run the target again.`,
+    );
+  // The backend starts from its own profile; checked apart only when it is another one than the provider's.
+  if (state !== undefined && state.profile !== profile) {
+    const stateReason = await credentialProblem(state.profile);
+    if (stateReason !== undefined)
+      problems.push(
+        `No usable AWS credentials for the state backend (bucket ${state.bucket}, account ${state.accountId}, ${state.profile ? `profile "${state.profile}"` : "the default credential chain"}${state.roleArn ? `, then role ${state.roleArn}` : ""}): ${stateReason}`,
+        `Set up ${state.profile ? `the "${state.profile}" profile in ~/.aws/config` : "credentials"}, or point state.profile (EVENT_LAKE_STATE_PROFILE) at a profile that can assume the state role, then run the target again.`,
+      );
+  }
+  return problems.length > 0 ? problems.join("\n") : undefined;
+}
+
+/** Why no credentials come from this profile (or the default chain), in one line; undefined when they do. */
+async function credentialProblem(profile: string | undefined): Promise<string | undefined> {
+  const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
   try {
     const provider = fromNodeProviderChain(profile ? { profile } : {});
     const credentials = await Promise.race([
@@ -26,14 +50,9 @@ export async function checkCredentials(
         setTimeout(() => reject(new Error("timed out after 20 s")), 20_000).unref(),
       ),
     ]);
-    if (!credentials.accessKeyId) throw new Error("no access key");
+    if (!credentials.accessKeyId) return "no access key";
     return undefined;
   } catch (error) {
-    const reason = ((error as Error).message.split("\n")[0] ?? "").trim();
-    return [
-      `No usable AWS credentials for ENV=${env.name} (account ${env.accountId}, ${how}): ${reason}`,
-      `Set up ${profile ? `the "${profile}" profile in ~/.aws/config` : "credentials"} as the README's "Environments and credentials" section shows,`,
-      `or export AWS credentials (e.g. from SSO or OIDC), then run the target again.`,
-    ].join("\n");
+    return ((error as Error).message.split("\n")[0] ?? "").trim();
   }
 }

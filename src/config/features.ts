@@ -9,6 +9,7 @@ export const FEATURE_DEFAULTS: FeatureConfig = {
   natGateway: false,
   lambdasInVpc: false,
   trailDataEvents: true,
+  trailCloudWatchLogs: false,
   redshift: "serverless",
   redshiftNodeType: "ra3.xlplus",
   redshiftNodes: 2,

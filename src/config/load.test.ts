@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, overrideVariable, parseConfig } from "./index.js";
+import { locateJsonError } from "./json-error.js";
 
 const committed = () => JSON.parse(readFileSync("src/config/environments.json", "utf8"));
 
@@ -93,6 +94,49 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ env: { EVENT_LAKE_CONFIG: join(dir, "missing.json") } })).toThrow(
       /missing\.json.*cannot read the config file/s,
     );
+  });
+
+  it("names the line and column of invalid JSON, and shows the line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "event-lake-config-"));
+    const file = join(dir, "broken.json");
+    const lines = readFileSync("src/config/environments.json", "utf8").split("\n");
+    const at = lines.findIndex((l) => l.includes('"prefix": "event-lake-test"'));
+    lines[at] = (lines[at] as string).replace(
+      '"prefix": "event-lake-test",',
+      '"prefix": "event-lake-test",,',
+    );
+    writeFileSync(file, lines.join("\n"));
+
+    expect(() => loadConfig({ env: { EVENT_LAKE_CONFIG: file } })).toThrow(
+      `${file}:${at + 1}:${(lines[at] as string).indexOf(",,") + 2}: not valid JSON, expected a double-quoted property name here:\n      ${(lines[at] as string).trimEnd()}\n      ${" ".repeat((lines[at] as string).indexOf(",,") + 1)}^`,
+    );
+  });
+
+  it.each([
+    [
+      '{"a": 1,}',
+      { line: 1, column: 9, expected: "another property after the comma (no trailing comma in JSON)" },
+    ],
+    [
+      '{\n  "a": [1, 2,]\n}',
+      { line: 2, column: 14, expected: "another element after the comma (no trailing comma in JSON)" },
+    ],
+    ['{"a" 1}', { line: 1, column: 6, expected: "':' after the property name" }],
+    [
+      '{"a": tru}',
+      { line: 1, column: 7, expected: "a value (object, array, string, number, true, false or null)" },
+    ],
+    ["{'a': 1}", { line: 1, column: 2, expected: "a double-quoted property name" }],
+    ['{"a": 1', { line: 1, column: 8, expected: "',' or '}' after the property value" }],
+    ['{"a": 1} x', { line: 1, column: 10, expected: "the end of the file after the top-level value" }],
+  ])("locates the error in %j", (text, location) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(locateJsonError(text)).toEqual(location);
+  });
+
+  it("finds nothing wrong in valid JSON, the committed file included", () => {
+    expect(locateJsonError(readFileSync("src/config/environments.json", "utf8"))).toBeUndefined();
+    expect(locateJsonError('[1, -2.5e3, "x\\n\\u00e9", true, false, null, {}, []]')).toBeUndefined();
   });
 
   it("takes the local endpoint from a running moto recorded in the state dir", () => {
@@ -228,7 +272,7 @@ describe("parseConfig rejects bad values with the field and the environment", ()
     const problems = problemsOf(raw);
 
     expect(problems).toEqual([
-      "environments.test.acountId: unknown field (expected one of accountId, region, prefix, auth, alertEmail, tags, features)",
+      "environments.test.acountId: unknown field (expected one of accountId, region, prefix, auth, alertEmail, tags, features, trustedPrincipals)",
       'environments.local: missing (environment "local")',
       `environments.sandbox.prefix: "event-lake-test" is also test's prefix; names would collide`,
     ]);
@@ -256,6 +300,7 @@ describe("parseConfig: features", () => {
       natGateway: false,
       lambdasInVpc: false,
       trailDataEvents: true,
+      trailCloudWatchLogs: false,
       redshift: "serverless",
       redshiftNodeType: "ra3.xlplus",
       redshiftNodes: 2,
@@ -305,7 +350,7 @@ describe("parseConfig: features", () => {
     raw.environments.sandbox.features = { redshift: "off", quicksightRedshift: true };
 
     expect(problemsOf(raw)).toEqual([
-      "environments.test.features.sagemakr: unknown field (expected one of natGateway, lambdasInVpc, trailDataEvents, redshift, redshiftNodeType, redshiftNodes, quicksightAthena, quicksightRedshift, sagemaker, lakeFormation)",
+      "environments.test.features.sagemakr: unknown field (expected one of natGateway, lambdasInVpc, trailDataEvents, trailCloudWatchLogs, redshift, redshiftNodeType, redshiftNodes, quicksightAthena, quicksightRedshift, sagemaker, lakeFormation)",
       'environments.test.features.natGateway (environment "test"): "yes" must be true or false',
       'environments.test.features.redshift (environment "test"): "dense" must be one of serverless, provisioned, off',
       'environments.test.features.redshiftNodeType (environment "test"): "m5.large" is not a current Redshift node type (ra3.xlplus, ra3.large, ra3.4xlarge, ra3.16xlarge, dc2.large, dc2.8xlarge)',
@@ -320,6 +365,41 @@ describe("parseConfig: features", () => {
 
     expect(problemsOf(raw)).toEqual([
       'environments.test.features (environment "test"): must be an object like { "sagemaker": true }',
+    ]);
+  });
+});
+
+describe("parseConfig: trustedPrincipals (who may assume producer and persona roles)", () => {
+  it("is empty by default, so the roles admit tagged principals only", () => {
+    expect(parseConfig(committed()).environments.test.trustedPrincipals).toEqual({});
+  });
+
+  it("reads role and user ARNs per list", () => {
+    const raw = committed();
+    const sso = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Lake_abc";
+    raw.environments.test.trustedPrincipals = {
+      producers: ["arn:aws:iam::333333333333:role/orders-exporter"],
+      personas: [sso],
+    };
+
+    expect(parseConfig(raw).environments.test.trustedPrincipals).toEqual({
+      producers: ["arn:aws:iam::333333333333:role/orders-exporter"],
+      personas: [sso],
+    });
+  });
+
+  it("names an empty list, a value that is no role or user ARN, and an unknown list, in one error", () => {
+    const raw = committed();
+    raw.environments.sandbox.trustedPrincipals = {
+      producers: [],
+      personas: ["arn:aws:iam::222222222222:root", "someone"],
+      readers: ["arn:aws:iam::222222222222:role/r"],
+    };
+
+    expect(problemsOf(raw)).toEqual([
+      "environments.sandbox.trustedPrincipals.readers: unknown field (expected one of producers, personas)",
+      'environments.sandbox.trustedPrincipals.producers (environment "sandbox"): must be a non-empty list of IAM role or user ARNs (leave it out for tagged principals)',
+      'environments.sandbox.trustedPrincipals.personas (environment "sandbox"): "arn:aws:iam::222222222222:root", "someone" is not an IAM role or user ARN',
     ]);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { readMoto } from "../local/moto.js";
 import { featureDefaults } from "./features.js";
+import { describeJsonError } from "./json-error.js";
 import {
   type AuthConfig,
   ENVIRONMENT_NAMES,
@@ -13,6 +14,7 @@ import {
   REDSHIFT_ENGINES,
   type RedshiftEngine,
   type StateConfig,
+  type TrustedPrincipals,
 } from "./types.js";
 
 /** The committed config file. `EVENT_LAKE_CONFIG` points at another one. */
@@ -55,11 +57,19 @@ export function loadConfig(options: { env?: Env; file?: string; cwd?: string } =
   const env = options.env ?? process.env;
   const root = options.cwd ?? projectRoot();
   const file = resolve(root, options.file ?? env["EVENT_LAKE_CONFIG"] ?? DEFAULT_CONFIG_FILE);
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (error) {
     throw new ConfigError(file, [`cannot read the config file: ${(error as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [
+      describeJsonError(text, file) ?? `not valid JSON: ${(error as Error).message}`,
+    ]);
   }
   return parseConfig(raw, { env, source: file, root });
 }
@@ -193,6 +203,7 @@ function parseEnvironment(
     "alertEmail",
     "tags",
     "features",
+    "trustedPrincipals",
     ...(isLocal ? ["local"] : []),
   ];
   rejectUnknown(block, allowed, `environments.${name}.`, problems);
@@ -259,6 +270,7 @@ function parseEnvironment(
   }
 
   const features = parseFeatures(name, block, env, problems);
+  const trustedPrincipals = parseTrustedPrincipals(name, block["trustedPrincipals"], problems);
 
   return {
     name,
@@ -269,9 +281,49 @@ function parseEnvironment(
     alertEmail,
     tags: { Project: "event-lake", Environment: name, ManagedBy: "cdktf", ...tags },
     features,
+    trustedPrincipals,
     endpoint,
     stateDir,
   };
+}
+
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+
+/** `trustedPrincipals: { producers?: [arn], personas?: [arn] }`: non-empty lists of IAM role or user ARNs. */
+function parseTrustedPrincipals(
+  name: EnvironmentName,
+  raw: Json | undefined,
+  problems: string[],
+): TrustedPrincipals {
+  if (raw === undefined) return {};
+  const at = `environments.${name}.trustedPrincipals`;
+  if (!isObject(raw)) {
+    problems.push(
+      `${at} (environment "${name}"): must be an object like { "producers": ["arn:aws:iam::…:role/…"] }`,
+    );
+    return {};
+  }
+  rejectUnknown(raw, ["producers", "personas"], `${at}.`, problems);
+  const list = (key: "producers" | "personas"): string[] | undefined => {
+    const value = raw[key];
+    if (value === undefined) return undefined;
+    const field = `${at}.${key} (environment "${name}")`;
+    if (!Array.isArray(value) || value.length === 0) {
+      problems.push(
+        `${field}: must be a non-empty list of IAM role or user ARNs (leave it out for tagged principals)`,
+      );
+      return undefined;
+    }
+    const bad = value.filter((v) => typeof v !== "string" || !PRINCIPAL_ARN.test(v));
+    if (bad.length > 0)
+      problems.push(
+        `${field}: ${bad.map((b) => JSON.stringify(b)).join(", ")} is not an IAM role or user ARN`,
+      );
+    return value.filter((v): v is string => typeof v === "string" && PRINCIPAL_ARN.test(v));
+  };
+  const producers = list("producers");
+  const personas = list("personas");
+  return { ...(producers ? { producers } : {}), ...(personas ? { personas } : {}) };
 }
 
 const NODE_TYPE = /^(ra3\.(xlplus|large|4xlarge|16xlarge)|dc2\.(large|8xlarge))$/;
@@ -313,6 +365,7 @@ function parseFeatures(
   const natGateway = flag("natGateway");
   const lambdasInVpc = flag("lambdasInVpc");
   const trailDataEvents = flag("trailDataEvents");
+  const trailCloudWatchLogs = flag("trailCloudWatchLogs");
   const engineValue = value("redshift") ?? defaults.redshift;
   let redshift: RedshiftEngine = defaults.redshift;
   if ((REDSHIFT_ENGINES as readonly Json[]).includes(engineValue)) redshift = engineValue as RedshiftEngine;
@@ -343,6 +396,7 @@ function parseFeatures(
     natGateway,
     lambdasInVpc,
     trailDataEvents,
+    trailCloudWatchLogs,
     redshift,
     redshiftNodeType,
     redshiftNodes: typeof redshiftNodes === "number" ? redshiftNodes : defaults.redshiftNodes,

@@ -26,10 +26,22 @@ export interface EnvironmentConfig {
   readonly tags: Readonly<Record<string, string>>;
   /** What this environment builds beyond the core lake, and what it pays for (README: "Features and what they cost"). */
   readonly features: FeatureConfig;
+  /**
+   * Who may assume the roles people and their systems use. Unset lists admit the account's principals carrying a tag
+   * instead: `event-lake-producer=<pipeline>` for producer roles, `event-lake-persona=<persona>` for persona roles.
+   */
+  readonly trustedPrincipals: TrustedPrincipals;
   /** `local` only: the moto endpoint every AWS service is pointed at. */
   readonly endpoint?: string;
   /** `local` only: where the local Terraform state lives. */
   readonly stateDir?: string;
+}
+
+export interface TrustedPrincipals {
+  /** Role or user ARNs that may assume every push and stream pipeline's producer role. @default tagged principals */
+  readonly producers?: readonly string[];
+  /** Role or user ARNs (e.g. SSO permission-set roles) that may assume every persona role. @default tagged principals */
+  readonly personas?: readonly string[];
 }
 
 /** The one S3 bucket that holds the Terraform state of every environment, with one key per stack. */
@@ -87,6 +99,8 @@ export interface FeatureConfig {
   readonly lambdasInVpc: boolean;
   /** The audit trail records S3 data events (object reads and writes) of the data zones. */
   readonly trailDataEvents: boolean;
+  /** The audit trail also delivers its events to CloudWatch Logs (an encrypted log group, 90 days). */
+  readonly trailCloudWatchLogs: boolean;
   /** The warehouse's Redshift engine. */
   readonly redshift: RedshiftEngine;
   /** Provisioned only: the node type, e.g. ra3.xlplus. */

@@ -88,8 +88,15 @@ describe("a plan of the applied stack with no code change", () => {
 describe("a plan that renames every physical name (another prefix)", () => {
   it("is blocked for every stateful resource in the state but the keys, each a replacement its new name forces", () => {
     const blocked = guardPlan(renamed, [], "local").blocked;
-    // Keys have no name to force a replacement; the Lake Formation settings are the account's, with no name at all.
-    const unnamed = ["aws_kms_key.", "aws_lakeformation_data_lake_settings."];
+    // Keys have no name to force a replacement; the Lake Formation settings are the account's, with no name at all;
+    // a replaced versioning ends enabled again (REPLACE_KEEPS_DATA), its bucket is blocked; SageMaker's notebook log
+    // group has a name AWS fixes (/aws/sagemaker/NotebookInstances), which no prefix changes.
+    const unnamed = [
+      "aws_kms_key.",
+      "aws_lakeformation_data_lake_settings.",
+      "aws_s3_bucket_versioning.",
+      "aws_cloudwatch_log_group.notebook_log-group_",
+    ];
     const expected = stateAddresses
       .filter((a) => isStateful(a.split(".")[0] ?? "") && !unnamed.some((prefix) => a.startsWith(prefix)))
       .sort();

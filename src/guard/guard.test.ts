@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { guardCommand } from "./commands.js";
 import { AllowListError, allowancesFromEnv, guardPlan, parseAllowList, readAllowList } from "./guard.js";
 import { changeKind, PlanError, type PlanJson, parsePlan, type ResourceChange } from "./plan.js";
-import { STATEFUL_TYPES } from "./stateful.js";
+import { holdsOf, STATEFUL_TYPES } from "./stateful.js";
 
 const fixture = (name: string) => `src/guard/fixtures/${name}.plan.json`;
 const load = (name: string) => parsePlan(readFileSync(fixture(name), "utf8"), name);
@@ -53,7 +53,8 @@ describe("guardPlan on real (trimmed) plans from moto", () => {
         address: "aws_dynamodb_table.drop-to-raw-ledger_table_A5EB9897",
         type: "aws_dynamodb_table",
         kind: "replace",
-        holds: STATEFUL_TYPES["aws_dynamodb_table"],
+        holds:
+          "a DynamoDB table: its items go with it: the drop-to-raw ledger of converted files, so every file in the drop zone would be converted again",
         cause: "name cannot be changed in place",
         allowance: undefined,
       },
@@ -85,6 +86,88 @@ describe("guardPlan on real (trimmed) plans from moto", () => {
         .blocked.map((f) => f.type)
         .sort(),
     ).toEqual(["aws_dynamodb_table", "aws_s3_bucket", "aws_s3_bucket"]);
+  });
+
+  it("blocks the in-place updates that destroy data, and the deletes of secrets, log groups and versioning", () => {
+    const result = guardPlan(load("destructive"), [], "local");
+
+    expect(result.blocked.map((f) => [f.kind, f.address, f.cause])).toEqual([
+      ["delete", "aws_cloudwatch_log_group.audit[0]", "count shrank"],
+      ["update", "aws_kms_key.disabled", "is_enabled true -> false"],
+      ["update", "aws_kms_key.shorter_window", "deletion_window_in_days 30 -> 7"],
+      ["update", "aws_s3_bucket.force", "force_destroy false -> true"],
+      ["delete", "aws_s3_bucket_versioning.removed[0]", "count shrank"],
+      [
+        "update",
+        "aws_s3_bucket_versioning.suspended",
+        'versioning_configuration.status "Enabled" -> "Suspended"',
+      ],
+      ["delete", "aws_secretsmanager_secret.admin[0]", "count shrank"],
+    ]);
+    expect(result.blocked.find((f) => f.address === "aws_kms_key.disabled")?.holds).toBe(
+      "disables the key: every object, queue, topic, table and log encrypted with it is unreadable until it is enabled again",
+    );
+  });
+
+  it("lets the same plan's harmless update through: a log group's longer retention", () => {
+    const plan = load("destructive");
+    const kept = plan.resource_changes?.find((c) => c.address === "aws_cloudwatch_log_group.kept");
+
+    expect(kept && changeKind(kept)).toBe("update");
+    expect(guardPlan(plan).blocked.map((f) => f.address)).not.toContain("aws_cloudwatch_log_group.kept");
+  });
+});
+
+describe("guardPlan on destructive updates", () => {
+  const update = (type: string, before: Record<string, unknown>, after: Record<string, unknown>) =>
+    planOf(change(type, "x", ["update"], { change: { actions: ["update"], before, after } }));
+
+  it.each([
+    ["aws_kms_key", { is_enabled: false }, { is_enabled: true }],
+    ["aws_kms_key", { deletion_window_in_days: 7 }, { deletion_window_in_days: 30 }],
+    ["aws_s3_bucket", { force_destroy: true }, { force_destroy: false }],
+    [
+      "aws_s3_bucket_versioning",
+      { versioning_configuration: [{ status: "Suspended" }] },
+      { versioning_configuration: [{ status: "Enabled" }] },
+    ],
+    ["aws_dynamodb_table", { deletion_protection_enabled: false }, { deletion_protection_enabled: true }],
+    ["aws_secretsmanager_secret", { recovery_window_in_days: 30 }, { recovery_window_in_days: 7 }],
+  ])("lets the protective direction through: %s %j -> %j", (type, before, after) => {
+    expect(guardPlan(update(type, before, after)).blocked).toEqual([]);
+  });
+
+  it.each([
+    ["aws_dynamodb_table", "deletion_protection_enabled", true, false],
+    ["aws_secretsmanager_secret", "recovery_window_in_days", 30, 0],
+  ])("blocks %s %s %j -> %j", (type, attribute, from, to) => {
+    const result = guardPlan(update(type, { [attribute]: from }, { [attribute]: to }));
+
+    expect(result.blocked.map((f) => [f.kind, f.cause])).toEqual([
+      ["update", `${attribute} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`],
+    ]);
+  });
+
+  it("lets a log group with skip_destroy go: Terraform forgets it, its events stay", () => {
+    const plan = planOf(
+      change("aws_cloudwatch_log_group", "kept", ["delete"], {
+        change: { actions: ["delete"], before: { skip_destroy: true }, after: null },
+      }),
+    );
+
+    expect(guardPlan(plan).blocked).toEqual([]);
+  });
+
+  it("names each DynamoDB table's role from its address", () => {
+    expect(holdsOf("aws_dynamodb_table", "aws_dynamodb_table.ingest-runs_table_04E43030")).toBe(
+      "a DynamoDB table: its items go with it: the ingest run ledger (each pull's ETag and Last-Modified), so every source would be fetched again in full",
+    );
+    expect(holdsOf("aws_dynamodb_table", "aws_dynamodb_table.analytics-runs_table_FF1155AF")).toMatch(
+      /: the analytics run ledger \(crawler events, curated runs, claimed ingest dates\)/,
+    );
+    expect(holdsOf("aws_dynamodb_table", "aws_dynamodb_table.other")).toBe(
+      STATEFUL_TYPES["aws_dynamodb_table"],
+    );
   });
 });
 
@@ -135,6 +218,9 @@ describe("guardPlan on each way a resource can go", () => {
       "aws_redshift_cluster",
       "aws_lakeformation_data_lake_settings",
       "aws_sagemaker_notebook_instance",
+      "aws_secretsmanager_secret",
+      "aws_cloudwatch_log_group",
+      "aws_s3_bucket_versioning",
     ]);
   });
 });
@@ -216,7 +302,7 @@ describe("guard CLI", () => {
     expect(out).toContain(
       `BLOCKED replace aws_s3_bucket.zone-drop_bucket_2CC08DED (test): ${STATEFUL_TYPES["aws_s3_bucket"]}. Cause: bucket cannot be changed in place.`,
     );
-    expect(out).toContain("guard: 3 stateful resource(s) would be destroyed or replaced.");
+    expect(out).toContain("guard: 3 change(s) would destroy, replace or put at risk a stateful resource.");
     expect(out).toContain("ALLOW_DESTROY=<address>[,<address>]");
   });
 
@@ -228,7 +314,7 @@ describe("guard CLI", () => {
 
     expect(run([fixture("noop")])).toEqual({
       code: 0,
-      out: "guard: ok, no stateful resource destroyed or replaced",
+      out: "guard: ok, no stateful resource destroyed, replaced or updated destructively",
     });
     expect(allowed.code).toBe(0);
     expect(allowed.out).toContain(

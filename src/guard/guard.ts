@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { changeKind, destroysObject, type PlanJson, type ResourceChange, replaceReason } from "./plan.js";
-import { isStateful, STATEFUL_TYPES } from "./stateful.js";
+import { destructiveUpdates, holdsOf, isStateful, REPLACE_KEEPS_DATA } from "./stateful.js";
 
 /** The committed allow-list: each entry lets one plan destroy or replace one stateful resource, for a reason. */
 export const ALLOW_LIST_FILE = "src/guard/allow-destroy.json";
@@ -19,24 +19,28 @@ export interface Allowance {
 export interface GuardFinding {
   readonly address: string;
   readonly type: string;
-  readonly kind: "delete" | "replace";
-  /** What the resource holds (from STATEFUL_TYPES). */
+  /** `update`: an in-place change that destroys data or arms its destruction (DESTRUCTIVE_UPDATES). */
+  readonly kind: "delete" | "replace" | "update";
+  /** What the resource holds (from STATEFUL_TYPES), or for an update what the change does to it. */
   readonly holds: string;
-  /** Why Terraform deletes or replaces it, when the plan says. */
+  /** Why Terraform deletes or replaces it, when the plan says; for an update, the attribute change. */
   readonly cause?: string;
   readonly allowance?: Allowance;
 }
 
 export interface GuardResult {
-  /** Stateful resources the plan would destroy or replace, with no allowance. */
+  /** Stateful resources the plan would destroy, replace or update destructively, with no allowance. */
   readonly blocked: readonly GuardFinding[];
-  /** Stateful resources the plan destroys or replaces, each covered by an allowance. */
+  /** Stateful resources the plan destroys, replaces or updates destructively, each covered by an allowance. */
   readonly allowed: readonly GuardFinding[];
   /** Allowances that matched nothing in this plan (stale entries worth removing). */
   readonly unused: readonly Allowance[];
 }
 
-/** Pure: which stateful resources this plan destroys or replaces, and which of those are allowed. */
+/**
+ * Pure: which stateful resources this plan destroys or replaces, which updates destroy data in place (a key
+ * disabled, versioning suspended, force_destroy turned on, …), and which of those are allowed.
+ */
 export function guardPlan(
   plan: PlanJson,
   allowances: readonly Allowance[] = [],
@@ -49,26 +53,38 @@ export function guardPlan(
   const blocked: GuardFinding[] = [];
   const allowed: GuardFinding[] = [];
   for (const change of plan.resource_changes ?? []) {
-    if (!destroysObject(change) || !isStateful(change.type)) continue;
     const allowance = applicable.find((a) => a.address === change.address);
-    const finding = toFinding(change, allowance);
-    if (allowance) {
-      used.add(allowance);
-      allowed.push(finding);
-    } else blocked.push(finding);
+    for (const finding of findingsOf(change, allowance)) {
+      if (allowance) {
+        used.add(allowance);
+        allowed.push(finding);
+      } else blocked.push(finding);
+    }
   }
   return { blocked, allowed, unused: applicable.filter((a) => !used.has(a)) };
 }
 
-function toFinding(change: ResourceChange, allowance: Allowance | undefined): GuardFinding {
-  return {
-    address: change.address,
-    type: change.type,
-    kind: changeKind(change) === "replace" ? "replace" : "delete",
-    holds: STATEFUL_TYPES[change.type] ?? change.type,
-    cause: replaceReason(change),
-    allowance,
-  };
+function findingsOf(change: ResourceChange, allowance: Allowance | undefined): GuardFinding[] {
+  const base = { address: change.address, type: change.type, allowance };
+  if (destroysObject(change)) {
+    const kind = changeKind(change) === "replace" ? "replace" : "delete";
+    if (!isStateful(change.type) || keptOnDestroy(change)) return [];
+    if (kind === "replace" && REPLACE_KEEPS_DATA.has(change.type)) return [];
+    return [{ ...base, kind, holds: holdsOf(change.type, change.address), cause: replaceReason(change) }];
+  }
+  if (change.mode !== "managed" || changeKind(change) !== "update") return [];
+  return destructiveUpdates(change.type, change.change.before ?? {}, change.change.after ?? {}).map(
+    ([effect, cause]) => ({ ...base, kind: "update" as const, holds: effect, cause }),
+  );
+}
+
+/** A log group with skip_destroy is only removed from the state on delete; its events stay. */
+function keptOnDestroy(change: ResourceChange): boolean {
+  return (
+    change.type === "aws_cloudwatch_log_group" &&
+    changeKind(change) === "delete" &&
+    change.change.before?.["skip_destroy"] === true
+  );
 }
 
 export class AllowListError extends Error {}
@@ -148,14 +164,15 @@ export function formatGuard(result: GuardResult, stack?: string): string[] {
   if (result.blocked.length > 0)
     lines.push(
       "",
-      `guard: ${result.blocked.length} stateful resource(s) would be destroyed or replaced.`,
+      `guard: ${result.blocked.length} change(s) would destroy, replace or put at risk a stateful resource.`,
       "  If this is a renamed construct id, keep the old id (or add a moved block) so the address stays the same.",
+      "  If an update is blocked, undo the setting it names unless losing that protection is the point.",
       `  If it is intended, add { "address", "stack", "reason" } to ${ALLOW_LIST_FILE} in the same pull request,`,
       "  or for a one-off run set ALLOW_DESTROY=<address>[,<address>].",
     );
   else
     lines.push(
-      `guard: ok, no stateful resource destroyed or replaced${result.allowed.length > 0 ? ` without an allowance (${result.allowed.length} allowed)` : ""}`,
+      `guard: ok, no stateful resource destroyed, replaced or updated destructively${result.allowed.length > 0 ? ` without an allowance (${result.allowed.length} allowed)` : ""}`,
     );
   return lines;
 }

@@ -72,7 +72,7 @@ export function renderPlanSummary(input: SummaryInput): string {
   if (input.guard) {
     head.push(
       blocked > 0
-        ? "**Guard: blocked.** This plan destroys or replaces data-bearing resources (see docs/delivery.md):"
+        ? "**Guard: blocked.** This plan destroys, replaces or disarms data-bearing resources (see docs/delivery.md):"
         : "Guard: ok.",
     );
     const guardLines = formatGuard(input.guard, stack).filter(

@@ -15,6 +15,9 @@ export interface ResourceChange {
     /** Attribute paths whose change forces the replacement, e.g. `[["bucket"]]`. */
     readonly replace_paths?: readonly (readonly (string | number)[])[];
     readonly importing?: unknown;
+    /** The object's attributes before and after the change (null for a create or a delete), where the plan has them. */
+    readonly before?: Readonly<Record<string, unknown>> | null;
+    readonly after?: Readonly<Record<string, unknown>> | null;
   };
   /** e.g. `replace_because_cannot_update`, `delete_because_no_resource_config`. */
   readonly action_reason?: string;

@@ -39,6 +39,14 @@ describe("pipeline declarations", () => {
     ],
     [{ partitionKeys: ["region"] }, 'pipeline "orders": partitionKeys: "region" is not a declared column'],
     [
+      { transform: { sql: "SELECT country,\n  COUNT(*) AS n FROM {{raw}} GROUP BY" } },
+      'pipeline "orders": transform.sql: not valid Athena (Trino) SQL at line 2, column 38: unexpected end of the statement',
+    ],
+    [
+      { transform: { sql: "SELECT contry, COUNT(*) AS n FROM {{raw}} GROUP BY contry" } },
+      'pipeline "orders": transform.sql: unknown column "contry" (line 1, column 8); unknown column "contry" (line 1, column 52). {{raw}} has order_id, customer_id, country, sku, quantity, unit_price, ordered_at, is_gift, ingest_date, _source_key, _source_line',
+    ],
+    [
       { transform: { sql: "DELETE FROM x" } },
       'pipeline "orders": transform.sql: must be a SELECT that reads from {{raw}}',
     ],

@@ -1,3 +1,5 @@
+import { inferTransformColumns } from "../sql/infer.js";
+import { SqlError } from "../sql/parser.js";
 import { COLUMN_TYPES, type Column, type PipelineDeclaration } from "./types.js";
 
 const NAME = /^[a-z][a-z0-9_]{1,40}$/;
@@ -80,6 +82,14 @@ export function pipelineProblems(p: PipelineDeclaration): string[] {
     if (!seen.has(key)) at("partitionKeys", `"${key}" is not a declared column`);
   if (!/\bselect\b/i.test(p.transform.sql) || !p.transform.sql.includes("{{raw}}"))
     at("transform.sql", "must be a SELECT that reads from {{raw}}");
+  // Parsed here, not first while the stack is built, so bad SQL is a declaration problem (line, column, pipeline).
+  else if (problems.length === 0)
+    try {
+      inferTransformColumns(p);
+    } catch (error) {
+      if (!(error instanceof SqlError)) throw error;
+      problems.push(error.message);
+    }
   if (p.transform.engine !== undefined && !["athena", "glue"].includes(p.transform.engine))
     at("transform.engine", `"${p.transform.engine}" is not athena or glue`);
   const days = p.dropRetentionDays;

@@ -40,7 +40,7 @@ describe("policy CLI", () => {
     expect(code).toBe(0);
     expect(output).toContain("== a: ");
     expect(output).toContain("== b: ");
-    expect(output).toMatch(/\n42 rules, \d+ checks, 0 findings, 0 suppressed \(0 errors, 0 warnings\)$/);
+    expect(output).toMatch(/\n46 rules, \d+ checks, 0 findings, 0 suppressed \(0 errors, 0 warnings\)$/);
   });
 
   it("exits 1 and prints rule, level, resource and message for an unsuppressed error", () => {

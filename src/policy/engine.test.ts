@@ -178,6 +178,8 @@ describe("policy documents", () => {
 
     expect(uses.map((u) => [u.block.address, u.attribute, u.kind, u.document !== undefined])).toEqual([
       ["aws_iam_role_policy.ingest", "policy", "identity", true],
+      ["aws_iam_role.ci", "assume_role_policy", "trust", true],
+      ["aws_iam_role.producer", "assume_role_policy", "trust", true],
       ["aws_iam_role.ingest", "assume_role_policy", "trust", true],
       ["aws_kms_key.zone", "policy", "key", true],
       ["aws_s3_bucket_policy.zone", "policy", "resource", true],

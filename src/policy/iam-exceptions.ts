@@ -59,11 +59,6 @@ export const WILDCARD_RESOURCE_EXCEPTIONS: readonly WildcardResourceException[] 
       "EC2 Describe* calls cannot be scoped to resources (SageMaker places a notebook's interface with it)",
   },
   {
-    action: "ec2:DeleteNetworkInterfacePermission",
-    reason:
-      "the Service Authorization Reference lists no resource type for it; SageMaker removes its interface permission on stop",
-  },
-  {
     action: "sts:GetCallerIdentity",
     reason: "needs no permission at all and has no resource type",
   },

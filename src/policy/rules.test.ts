@@ -564,6 +564,135 @@ const FAILING: Record<
       address: "aws_redshiftserverless_workgroup.lake",
     },
   ],
+  "IAM.TrustNoBareAccountRoot": [
+    {
+      why: "the account root with no condition (CKV_AWS_61)",
+      json: mutated((_, at) => {
+        const [statement] = at("data.aws_iam_policy_document.producer-trust")["statement"] as Record<
+          string,
+          unknown
+        >[];
+        if (statement) delete statement["condition"];
+      }),
+      address: "aws_iam_role.producer",
+    },
+    {
+      why: "the account root narrowed by a condition that admits everyone in it (source IP)",
+      json: mutated((_, at) => {
+        const [statement] = at("data.aws_iam_policy_document.producer-trust")["statement"] as Record<
+          string,
+          unknown
+        >[];
+        if (statement)
+          statement["condition"] = [{ test: "IpAddress", variable: "aws:SourceIp", values: ["10.0.0.0/8"] }];
+      }),
+      address: "aws_iam_role.producer",
+    },
+    {
+      why: 'the principal "*" in a literal JSON trust policy',
+      json: mutated((_, at) => {
+        at("aws_iam_role.ingest")["assume_role_policy"] = JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
+        });
+      }),
+      address: "aws_iam_role.ingest",
+    },
+    {
+      why: "a bare account id as principal",
+      json: mutated((_, at) => {
+        const [statement] = at("data.aws_iam_policy_document.lambda-trust")["statement"] as Record<
+          string,
+          unknown
+        >[];
+        if (statement) statement["principals"] = [{ type: "AWS", identifiers: ["123456789012"] }];
+      }),
+      address: "aws_iam_role.ingest",
+    },
+  ],
+  "IAM.TrustOidcSubject": [
+    {
+      why: "a wildcard in the GitHub sub (CKV_AWS_358)",
+      json: mutated((_, at) => {
+        const [statement] = at("data.aws_iam_policy_document.ci-trust")["statement"] as Record<
+          string,
+          unknown
+        >[];
+        const conditions = (statement?.["condition"] ?? []) as Record<string, unknown>[];
+        conditions[1] = {
+          test: "StringLike",
+          variable: "token.actions.githubusercontent.com:sub",
+          values: ["repo:acme/*"],
+        };
+      }),
+      address: "aws_iam_role.ci",
+    },
+    {
+      why: "no sub condition at all, only the audience",
+      json: mutated((_, at) => {
+        const [statement] = at("data.aws_iam_policy_document.ci-trust")["statement"] as Record<
+          string,
+          unknown
+        >[];
+        const conditions = (statement?.["condition"] ?? []) as Record<string, unknown>[];
+        if (statement) statement["condition"] = conditions.slice(0, 1);
+      }),
+      address: "aws_iam_role.ci",
+    },
+  ],
+  "IAM.NoWriteOnWildcardResources": [
+    {
+      why: 'an identity policy puts objects on "*" (CKV_AWS_290)',
+      json: mutated((_, at) => {
+        (at("data.aws_iam_policy_document.ingest")["statement"] as unknown[]).push({
+          actions: ["s3:PutObject"],
+          resources: ["*"],
+        });
+      }),
+      address: "aws_iam_role_policy.ingest",
+    },
+    {
+      why: 'a resource policy lets a service delete on "*"',
+      json: mutated((_, at) => {
+        (at("data.aws_iam_policy_document.zone-bucket")["statement"] as unknown[]).push({
+          effect: "Allow",
+          actions: ["s3:DeleteObject"],
+          principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+          resources: ["*"],
+        });
+      }),
+      address: "aws_s3_bucket_policy.zone",
+    },
+  ],
+  "KMS.KeyPolicyPrincipals": [
+    {
+      why: 'the principal "*" with no condition (CKV_AWS_33)',
+      json: mutated((_, at) => {
+        (at("data.aws_iam_policy_document.key")["statement"] as unknown[]).push({
+          actions: ["kms:Decrypt"],
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          resources: ["*"],
+        });
+      }),
+      address: "aws_kms_key.zone",
+    },
+    {
+      why: "the account root may decrypt with no condition",
+      json: mutated((_, at) => {
+        const statements = at("data.aws_iam_policy_document.key")["statement"] as Record<string, unknown>[];
+        if (statements[1]) delete statements[1]["condition"];
+      }),
+      address: "aws_kms_key.zone",
+    },
+    {
+      why: 'the account root gets "kms:*"',
+      json: mutated((_, at) => {
+        const [statement] = at("data.aws_iam_policy_document.key")["statement"] as Record<string, unknown>[];
+        if (statement) statement["actions"] = ["kms:*"];
+      }),
+      address: "aws_kms_key.zone",
+    },
+  ],
   "REDSHIFT.AuditLogging": [
     {
       why: "no aws_redshift_logging",
@@ -812,6 +941,50 @@ describe("exceptions built into the rules", () => {
         message: "visibility timeout too short: 179s < 6 x 30s (aws_lambda_function.ingest); needs >= 180s",
       }),
     );
+  });
+
+  it("IAM.TrustOidcSubject is not applicable to trust policies without a federated principal", () => {
+    const result = ruleById("IAM.TrustOidcSubject")?.check(index(compliantJson()));
+
+    expect(result?.map((f) => [f.address, f.status])).toEqual([
+      ["aws_iam_role.ci", "compliant"],
+      ["aws_iam_role.producer", "not_applicable"],
+      ["aws_iam_role.ingest", "not_applicable"],
+    ]);
+  });
+
+  it('IAM.NoWriteOnWildcardResources accepts a write on "*" that a condition scopes, and reads as reads', () => {
+    const json = mutated((_, at) => {
+      (at("data.aws_iam_policy_document.ingest")["statement"] as unknown[]).push(
+        {
+          actions: ["cloudwatch:PutMetricData", "ec2:DeleteNetworkInterface"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["lake"] }],
+        },
+        { actions: ["glue:GetTables", "s3:ListAllMyBuckets", "ec2:DescribeVpcs"], resources: ["*"] },
+      );
+    });
+
+    expect(
+      ruleById("IAM.NoWriteOnWildcardResources")
+        ?.check(index(json))
+        .find((f) => f.address === "aws_iam_role_policy.ingest")?.status,
+    ).toBe("compliant");
+  });
+
+  it("KMS.KeyPolicyPrincipals names the statement and the use actions it gives the root", () => {
+    const json = mutated((_, at) => {
+      const statements = at("data.aws_iam_policy_document.key")["statement"] as Record<string, unknown>[];
+      if (statements[1]) delete statements[1]["condition"];
+    });
+
+    expect(ruleById("KMS.KeyPolicyPrincipals")?.check(index(json))).toEqual([
+      expect.objectContaining({
+        status: "non_compliant",
+        message:
+          "policy (data.aws_iam_policy_document.key): AccountUsesThroughS3 lets the account root kms:Decrypt, kms:GenerateDataKey* with no condition",
+      }),
+    ]);
   });
 
   it("every rule reports nothing, not an error, on a stack without its resource types", () => {

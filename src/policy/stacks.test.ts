@@ -79,6 +79,7 @@ describe("the stacks with every feature on", () => {
       [`EVENT_LAKE_${env}_FEATURES_QUICKSIGHT_REDSHIFT`]: "true",
       [`EVENT_LAKE_${env}_FEATURES_SAGEMAKER`]: "true",
       [`EVENT_LAKE_${env}_FEATURES_LAKE_FORMATION`]: "true",
+      [`EVENT_LAKE_${env}_FEATURES_TRAIL_CLOUD_WATCH_LOGS`]: "true",
     });
     const config = loadConfig({
       env: {

@@ -64,19 +64,32 @@ export function bindRaw(pipeline: PipelineDeclaration, rawRef: string): string {
   return pipeline.transform.sql.replaceAll(RAW_PLACEHOLDER, rawRef);
 }
 
+/**
+ * What `{{raw}}` is bound to while inferring: an identifier of the same length, so the line and column an error
+ * names are the ones in the declared SQL.
+ */
+const RAW_STAND_IN = sqlIdentifier("raw__");
+
 export function inferTransformColumns(pipeline: PipelineDeclaration): Column[] {
   const at = `pipeline "${pipeline.name}": transform.sql`;
   let ast: AstNode;
   try {
-    ast = parseAthena(bindRaw(pipeline, sqlIdentifier("raw")));
+    ast = parseAthena(bindRaw(pipeline, RAW_STAND_IN), { locations: true });
   } catch (error) {
     throw new SqlError(`${at}: ${(error as Error).message}`);
   }
   if (ast.type !== "select" || ast.with)
     throw new SqlError(`${at}: must be one SELECT (no WITH, no set operation) over {{raw}}`);
   if (ast._next) throw new SqlError(`${at}: UNION and other set operations are not supported`);
-  const input = new Map(rawInputColumns(pipeline).map((c) => [c.name, c.type]));
+  const inputColumns = rawInputColumns(pipeline);
+  const input = new Map(inputColumns.map((c) => [c.name, c.type]));
   const columns = (ast.columns as AstNode[] | undefined) ?? [];
+  const aliases = new Set(columns.map((c) => c.as).filter((a): a is string => typeof a === "string"));
+  const unknown = columnRefs(ast).filter((r) => !input.has(r.name) && !aliases.has(r.name));
+  if (unknown.length > 0)
+    throw new SqlError(
+      `${at}: ${unknown.map((r) => `unknown column "${r.name}"${r.where}`).join("; ")}. {{raw}} has ${inputColumns.map((c) => c.name).join(", ")}`,
+    );
   const out: Column[] = [];
   columns.forEach((item, i) => {
     const expr = item.expr as AstNode;
@@ -86,12 +99,36 @@ export function inferTransformColumns(pipeline: PipelineDeclaration): Column[] {
     const type = typeOf(expr, input);
     if (type === undefined)
       throw new SqlError(
-        `${at}: cannot infer the type of output column "${name}": wrap it in CAST(... AS <type>)`,
+        `${at}: cannot infer the type of output column "${name}"${where(item)}: wrap it in CAST(... AS <type>)`,
       );
     if (out.some((c) => c.name === name)) throw new SqlError(`${at}: output column "${name}" appears twice`);
     out.push({ name, type });
   });
   return out;
+}
+
+/** " (line L, column C)" of a node parsed with locations, or "". */
+function where(node: AstNode): string {
+  const start = (node.loc as { start?: { line: number; column: number } } | undefined)?.start;
+  return start ? ` (line ${start.line}, column ${start.column})` : "";
+}
+
+/** Every column reference in the statement, in source order, with where it is. `*` is not a reference. */
+function columnRefs(
+  node: unknown,
+  found: { name: string; where: string }[] = [],
+): { name: string; where: string }[] {
+  if (Array.isArray(node)) for (const n of node) columnRefs(n, found);
+  else if (typeof node === "object" && node !== null) {
+    const ast = node as AstNode;
+    if (ast.type === "column_ref") {
+      const name = columnRefName(ast);
+      if (name !== undefined && name !== "*") found.push({ name, where: where(ast) });
+      return found;
+    }
+    for (const [key, value] of Object.entries(ast)) if (key !== "loc") columnRefs(value, found);
+  }
+  return found;
 }
 
 function columnRefName(expr: AstNode): string | undefined {

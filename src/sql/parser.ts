@@ -17,17 +17,40 @@ export class SqlError extends Error {
   }
 }
 
-/** The AST of one statement; throws {@link SqlError} (with the parser's message) when Trino's grammar rejects it. */
-export function parseAthena(sql: string): AstNode {
+/**
+ * The AST of one statement; throws {@link SqlError} when Trino's grammar rejects it, naming the line and column
+ * (1-based, in `sql`) and what the parser found there. `locations` adds each node's `loc` (line and column).
+ */
+export function parseAthena(sql: string, options: { locations?: boolean } = {}): AstNode {
   let ast: unknown;
   try {
-    ast = parser.astify(sql, ATHENA_DIALECT);
+    ast = parser.astify(sql, {
+      ...ATHENA_DIALECT,
+      ...(options.locations ? { parseOptions: { includeLocations: true } } : {}),
+    });
   } catch (error) {
-    throw new SqlError(`not valid Athena (Trino) SQL: ${(error as Error).message}`);
+    throw new SqlError(`not valid Athena (Trino) SQL${syntaxErrorAt(error, sql)}`);
   }
   const statements = Array.isArray(ast) ? ast : [ast];
   if (statements.length !== 1) throw new SqlError(`expected one statement, got ${statements.length}`);
   return statements[0] as AstNode;
+}
+
+/** The parser's error (a peggy SyntaxError) as " at line L, column C: unexpected X", or its message as it is. */
+function syntaxErrorAt(error: unknown, sql: string): string {
+  const e = error as {
+    message?: string;
+    found?: string | null;
+    location?: { start: { line: number; column: number } };
+    expected?: readonly { type: string; text?: string }[];
+  };
+  if (!e.location) return `: ${e.message ?? String(error)}`;
+  const { line, column } = e.location.start;
+  const found = e.found === null || e.found === undefined ? "end of the statement" : `"${e.found}"`;
+  const source = sql.split("\n")[line - 1] ?? "";
+  const word = /^\S+/.exec(source.slice(column - 1))?.[0];
+  const near = word && e.found !== null ? ` (near "${word}")` : "";
+  return ` at line ${line}, column ${column}: unexpected ${found}${near}`;
 }
 
 export const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`;

@@ -34,6 +34,33 @@ describe("generated SQL", () => {
     for (const sql of statements) expect(() => parseAthena(sql)).not.toThrow();
   });
 
+  it("names the line and column where the grammar stops, and what it found there", () => {
+    const sql = "SELECT status,\n  COUNT(*) AS n\nFROM {{raw}}\nGROUP BY status HAVING";
+    const garbled = "SELECT status\nFROM {{raw}} WHERE amount = = 1";
+
+    expect(() => inferTransformColumns({ ...orders, transform: { sql } })).toThrow(
+      new SqlError(
+        'pipeline "orders": transform.sql: not valid Athena (Trino) SQL at line 4, column 23: unexpected end of the statement',
+      ),
+    );
+    expect(() => inferTransformColumns({ ...orders, transform: { sql: garbled } })).toThrow(
+      new SqlError(
+        'pipeline "orders": transform.sql: not valid Athena (Trino) SQL at line 2, column 29: unexpected "=" (near "=")',
+      ),
+    );
+  });
+
+  it("says a column the transform reads is unknown, where it is, and what {{raw}} has", () => {
+    const sql =
+      "SELECT stauts, COUNT(*) AS n\nFROM {{raw}}\nWHERE CAST(amout AS DOUBLE) > 1 GROUP BY stauts ORDER BY n";
+
+    expect(() => inferTransformColumns({ ...orders, transform: { sql } })).toThrow(
+      new SqlError(
+        `pipeline "orders": transform.sql: unknown column "stauts" (line 1, column 8); unknown column "amout" (line 3, column 12); unknown column "stauts" (line 3, column 42). {{raw}} has ${[...orders.schema.map((c) => c.name), "ingest_date", "_source_key", "_source_line"].join(", ")}`,
+      ),
+    );
+  });
+
   it("rejects what the grammar rejects, naming the pipeline", () => {
     expect(() => parseAthena("SELEC 1")).toThrow(SqlError);
     expect(() => inferTransformColumns({ ...orders, transform: { sql: "SELECT * FROM {{raw}}" } })).toThrow(
@@ -44,7 +71,9 @@ describe("generated SQL", () => {
         ...orders,
         transform: { sql: "SELECT date_trunc('week', ordered_at) AS w FROM {{raw}}" },
       }),
-    ).toThrow('cannot infer the type of output column "w": wrap it in CAST(... AS <type>)');
+    ).toThrow(
+      'cannot infer the type of output column "w" (line 1, column 8): wrap it in CAST(... AS <type>)',
+    );
     expect(() => insertStatement(orders, tables("orders"), { date: "2026-02-30" })).toThrow(
       "is not a YYYY-MM-DD date",
     );

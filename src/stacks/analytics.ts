@@ -33,6 +33,7 @@ export function buildRunLedger(scope: Construct, parts: LakeParts): LedgerTable 
   return new LedgerTable(scope, "analytics-runs", {
     tableName: physicalName(parts.env.prefix, ["analytics", "runs"], 255),
     deletionProtection: !parts.compat.isLocal,
+    key: parts.tablesKey,
   });
 }
 
@@ -114,6 +115,7 @@ export function buildAnalytics(
       ledger: runs.table,
       alerts,
       createStateMachine: compat.stateMachines,
+      logKey: parts.logsKey,
     });
     curated[pipeline.name] = stage;
     if (stage.stateMachine) {

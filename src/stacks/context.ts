@@ -1,3 +1,4 @@
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { AwsContext } from "../../modules/aws-context/index.js";
 import type { Network } from "../../modules/network/index.js";
@@ -16,6 +17,10 @@ export interface LakeParts {
   readonly zones: LakeZones;
   readonly eventing: LakeEventing;
   readonly alerts: SnsTopic;
+  /** Encrypts the log groups of the lake's functions and state machines (keys.ts). */
+  readonly logsKey: KmsKey;
+  /** Encrypts the lake's DynamoDB tables (keys.ts). */
+  readonly tablesKey: KmsKey;
   /** The VPC; the Lambdas run in it when `env.features.lambdasInVpc` (see network.ts). */
   readonly network: Network;
 }

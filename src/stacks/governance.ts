@@ -25,6 +25,9 @@ export const PERSONA_ROLES: Readonly<Record<Persona, string>> = {
   analyst: "bi-analyst",
 };
 
+/** Days the audit trail's CloudWatch Logs copy is kept (`trailCloudWatchLogs`); the S3 copy keeps 365. */
+const TRAIL_LOG_RETENTION_DAYS = 90;
+
 export function buildGovernance(
   scope: Construct,
   parts: LakeParts & { analytics: LakeAnalytics; lake: LakeConfig },
@@ -52,6 +55,7 @@ export function buildGovernance(
     crawlers: Object.values(analytics.chain.crawlers),
     jobs: Object.values(analytics.curated).flatMap((stage) => (stage.job ? [stage.job] : [])),
     quicksight: (features.quicksightAthena || features.quicksightRedshift) && compat.quicksight,
+    ...(env.trustedPrincipals.personas ? { trustedPrincipalArns: env.trustedPrincipals.personas } : {}),
   });
 
   const trail = new AuditTrail(scope, "audit-trail", {
@@ -60,6 +64,7 @@ export function buildGovernance(
     bucketName: bucketName(env.prefix, "trail", env.accountId),
     accessLogs: zones.logs,
     dataEventBuckets: features.trailDataEvents ? Object.values(dataZones) : [],
+    ...(features.trailCloudWatchLogs ? { cloudWatchLogs: { retentionDays: TRAIL_LOG_RETENTION_DAYS } } : {}),
     enableLogging: compat.cloudtrailLogging,
     denyInsecureTransport: compat.denyInsecureTransport,
     forceDestroy: { enabled: compat.forceDestroyBuckets, acknowledgeDataLoss: compat.forceDestroyBuckets },

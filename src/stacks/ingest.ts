@@ -5,6 +5,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { queueNotEmptyAlarm } from "../../modules/alerts/index.js";
+import { type AccountTrust, accountTrustStatement } from "../../modules/aws-context/index.js";
 import { DeliveryStream } from "../../modules/delivery-stream/index.js";
 import { LedgerTable } from "../../modules/ledger-table/index.js";
 import { RolePolicy } from "../../modules/role-policy/index.js";
@@ -37,6 +38,7 @@ export function buildIngest(
     sortKey: "sk",
     ttlAttribute: "expires_at",
     deletionProtection,
+    key: parts.tablesKey,
   });
   // Failed scheduled invocations (after Lambda's and the scheduler's retries) wait here for a human.
   const failures = new SqsQueue(scope, "ingest-failures", {
@@ -54,6 +56,7 @@ export function buildIngest(
     functionName: physicalName(env.prefix, ["ingest"], NAME_LIMITS.lambda),
     description: "Pulls each HTTP source on its schedule into the drop zone",
     context,
+    logKey: parts.logsKey,
     code: handlerCode(scope, "ingest"),
     memorySize: INGEST.memorySize,
     timeout: INGEST.timeout,
@@ -112,20 +115,32 @@ export function buildIngest(
   return { fn, runs };
 }
 
+/**
+ * Who may assume a pipeline's producer role: `trustedPrincipals.producers` from config, or else the account's
+ * principals tagged `event-lake-producer=<pipeline>` (never the whole account: IAM.TrustNoBareAccountRoot).
+ */
+function producerTrust(scope: Construct, parts: LakeParts, pipeline: string): DataAwsIamPolicyDocument {
+  const trust: AccountTrust = {
+    principalArns: parts.env.trustedPrincipals.producers,
+    tag: { key: PRODUCER_TAG_KEY, value: pipeline },
+  };
+  return new DataAwsIamPolicyDocument(scope, `producer-${pipeline}-trust`, {
+    statement: [accountTrustStatement(parts.context, trust)],
+  });
+}
+
+/** The principal tag that admits a principal to a producer role when no producers are named in config. */
+export const PRODUCER_TAG_KEY = "event-lake-producer";
+
 /** Push pipelines: a role per pipeline that producers assume, allowed to write only under that pipeline's prefix. */
 export function buildProducers(scope: Construct, parts: LakeParts): Record<string, IamRole> {
-  const { context, env, zones, pipelines } = parts;
+  const { env, zones, pipelines } = parts;
   const producers: Record<string, IamRole> = {};
-  const trust = new DataAwsIamPolicyDocument(scope, "producer-trust", {
-    statement: [
-      { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [context.rootArn] }] },
-    ],
-  });
   for (const p of pipelines.filter((x) => x.source.kind === "push")) {
     const role = new IamRole(scope, `producer-${p.name}`, {
       name: physicalName(env.prefix, ["push", p.name], NAME_LIMITS.iamRole),
       description: `Producers of ${p.name} assume this role to upload under ${p.name}/ in the drop zone`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: producerTrust(scope, parts, p.name).json,
     });
     zones.drop.grantWrite(new RolePolicy(scope, `producer-${p.name}-policy`, { role }), `${p.name}/`);
     producers[p.name] = role;
@@ -143,11 +158,6 @@ export function buildStreams(scope: Construct, parts: LakeParts): LakeStreams {
   const streamed = parts.pipelines.filter((p) => p.source.kind === "stream");
   const streams: Record<string, { stream: DeliveryStream; producer: IamRole }> = {};
   if (streamed.length === 0) return streams;
-  const trust = new DataAwsIamPolicyDocument(scope, "stream-producer-trust", {
-    statement: [
-      { actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [context.rootArn] }] },
-    ],
-  });
   for (const p of streamed) {
     const stream = new DeliveryStream(scope, `stream-${p.name}`, {
       context,
@@ -161,7 +171,7 @@ export function buildStreams(scope: Construct, parts: LakeParts): LakeStreams {
     const producer = new IamRole(scope, `producer-${p.name}`, {
       name: physicalName(env.prefix, ["stream", p.name, "producer"], NAME_LIMITS.iamRole),
       description: `Producers of ${p.name} assume this role to put records into its Firehose stream`,
-      assumeRolePolicy: trust.json,
+      assumeRolePolicy: producerTrust(scope, parts, p.name).json,
     });
     stream.grantPut(new RolePolicy(scope, `producer-${p.name}-policy`, { role: producer }));
     streams[p.name] = { stream, producer };

@@ -11,6 +11,7 @@ import { addAwsProvider, addBackend } from "./aws-provider.js";
 import type { LakeParts } from "./context.js";
 import { buildEventing, type LakeEventing } from "./eventing.js";
 import { buildGovernance, type LakeGovernance } from "./governance.js";
+import { buildLogsKey, buildTablesKey } from "./keys.js";
 import { buildNetwork } from "./network.js";
 import { buildProcessing, type LakeProcessing } from "./processing.js";
 import { RoleBoundaryAspect, roleBoundaryArn } from "./role-boundary.js";
@@ -64,6 +65,8 @@ export class LakeStack extends TerraformStack {
       zones: this.zones,
       eventing: this.eventing,
       alerts: this.alerts.topic,
+      logsKey: buildLogsKey(this, context, env),
+      tablesKey: buildTablesKey(this, context, env),
     };
     const parts: LakeParts = { ...core, network: buildNetwork(this, core) };
     // Each step is its own file in src/stacks/, composing constructs from modules/.

@@ -48,11 +48,13 @@ export function buildProcessing(
   const ledger = new LedgerTable(scope, "drop-to-raw-ledger", {
     tableName: physicalName(env.prefix, ["drop-to-raw", "ledger"], 255),
     deletionProtection,
+    key: parts.tablesKey,
   });
   const converter = new TracedFunction(scope, "drop-to-raw", {
     functionName: name("drop-to-raw"),
     description: "Validates each dropped file, writes Parquet to raw and bad rows to quarantine",
     context,
+    logKey: parts.logsKey,
     code: handlerCode(scope, "drop-to-raw"),
     memorySize: CONVERTER.memorySize,
     timeout: CONVERTER_TIMEOUT_SECONDS,

@@ -87,13 +87,14 @@ describe("stream pipelines in the lake stack", () => {
     });
   });
 
-  it("get a producer role, trusted by the account, and outputs naming the stream and the role", () => {
+  it("get a producer role, trusted by the account's principals tagged for the pipeline, and outputs naming the stream and the role", () => {
     expect(resource(test, "aws_iam_role", "producer-clicks_live")).toMatchObject({
       name: "event-lake-test-stream-clicks-live-producer",
-      assume_role_policy: "${data.aws_iam_policy_document.stream-producer-trust.json}",
+      assume_role_policy: "${data.aws_iam_policy_document.producer-clicks_live-trust.json}",
     });
-    expect(statements(test, "stream-producer-trust")).toEqual([
+    expect(statements(test, "producer-clicks_live-trust")).toEqual([
       {
+        sid: "AssumeFromTaggedPrincipals",
         actions: ["sts:AssumeRole"],
         principals: [
           {
@@ -102,6 +103,9 @@ describe("stream pipelines in the lake stack", () => {
               "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_identity.account_id}:root",
             ],
           },
+        ],
+        condition: [
+          { test: "StringEquals", variable: "aws:PrincipalTag/event-lake-producer", values: ["clicks_live"] },
         ],
       },
     ]);

@@ -44,6 +44,38 @@ export interface RunOptions {
   readonly interactive?: boolean;
 }
 
+/** Terraform subcommands that take `-no-color`. */
+const COLOR_SUBCOMMANDS = new Set([
+  "init",
+  "validate",
+  "plan",
+  "apply",
+  "destroy",
+  "show",
+  "output",
+  "refresh",
+  "import",
+  "get",
+  "test",
+  "console",
+]);
+
+/**
+ * `args` with `-no-color` after the subcommand when terraform's output does not reach a terminal (collected, or
+ * streamed into a log or CI), so logs carry no colour codes; unchanged on a terminal or when already there.
+ */
+export function withNoColor(args: readonly string[], toTerminal: boolean): readonly string[] {
+  const [subcommand, ...rest] = args;
+  if (
+    toTerminal ||
+    subcommand === undefined ||
+    !COLOR_SUBCOMMANDS.has(subcommand) ||
+    args.includes("-no-color")
+  )
+    return args;
+  return [subcommand, "-no-color", ...rest];
+}
+
 /**
  * Runs terraform, bounded by a timeout. moto's gaps make the provider retry for 20+ minutes, so a bound that fails
  * with a clear message is the difference between a hang and an error.
@@ -54,7 +86,9 @@ export function runTerraform(
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const env = options.interactive ? { ...options.env, TF_INPUT: "1" } : options.env;
-    const child = spawn("terraform", args, {
+    const toTerminal =
+      (options.stream === true || options.interactive === true) && process.stdout.isTTY === true;
+    const child = spawn("terraform", withNoColor(args, toTerminal), {
       cwd: options.cwd,
       env,
       stdio: options.interactive ? "inherit" : ["ignore", "pipe", "pipe"],

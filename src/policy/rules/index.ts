@@ -4,6 +4,7 @@ import { iamRules } from "./iam.js";
 import { lambdaRules } from "./lambda.js";
 import { messagingRules } from "./messaging.js";
 import { platformRules } from "./platform.js";
+import { principalRules } from "./principals.js";
 import { s3Rules } from "./s3.js";
 
 /** The event-lake rule pack: every rule, in report order. */
@@ -13,6 +14,7 @@ export const RULES: readonly Rule[] = [
   ...lambdaRules,
   ...platformRules,
   ...iamRules,
+  ...principalRules,
   ...analyticsRules,
 ];
 

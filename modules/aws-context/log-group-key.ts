@@ -1,0 +1,35 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { Construct } from "constructs";
+import type { AwsContext } from "./aws-context.js";
+import { keyAdminStatement, logsKeyStatement } from "./key-policy.js";
+
+/**
+ * A rotating customer-managed key that CloudWatch Logs may use for the named log groups only (ARNs or `*`
+ * patterns): the default of a construct whose caller passes no key of its own, and the lake's shared logs key.
+ * Construct ids `<id>-policy` and `<id>`.
+ */
+export function logGroupKey(
+  scope: Construct,
+  id: string,
+  props: {
+    readonly context: AwsContext;
+    readonly logGroupArns: readonly string[];
+    readonly description: string;
+    /** @default 30 */
+    readonly deletionWindowInDays?: number;
+  },
+): KmsKey {
+  const policy = new DataAwsIamPolicyDocument(scope, `${id}-policy`, {
+    statement: [
+      keyAdminStatement(props.context),
+      logsKeyStatement(props.context, "CloudWatchLogsEncryptLogGroups", props.logGroupArns),
+    ],
+  });
+  return new KmsKey(scope, id, {
+    description: props.description,
+    enableKeyRotation: true,
+    deletionWindowInDays: props.deletionWindowInDays ?? 30,
+    policy: policy.json,
+  });
+}

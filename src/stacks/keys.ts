@@ -1,0 +1,51 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { type KmsKey, KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
+import type { Construct } from "constructs";
+import {
+  type AwsContext,
+  dynamodbKeyStatement,
+  keyAdminStatement,
+  logGroupKey,
+} from "../../modules/aws-context/index.js";
+import type { EnvironmentConfig } from "../config/types.js";
+import { physicalName } from "../naming.js";
+
+/**
+ * One key for the log groups of the lake's functions and state machines (`/aws/lambda/<prefix>-*`,
+ * `/aws/vendedlogs/states/<prefix>-*`), instead of one key each ($1 a month per key). Other log groups (flow
+ * logs, Glue, Firehose errors, the notebook, the trail) keep the keys of their own constructs.
+ */
+export function buildLogsKey(scope: Construct, context: AwsContext, env: EnvironmentConfig): KmsKey {
+  const key = logGroupKey(scope, "logs-key", {
+    context,
+    logGroupArns: [
+      context.arn("logs", `log-group:/aws/lambda/${env.prefix}-*`),
+      context.arn("logs", `log-group:/aws/vendedlogs/states/${env.prefix}-*`),
+    ],
+    description: `event-lake ${env.name}: logs of the lake's functions and state machines`,
+  });
+  new KmsAlias(scope, "logs-key-alias", {
+    name: `alias/${physicalName(env.prefix, ["logs"])}`,
+    targetKeyId: key.keyId,
+  });
+  return key;
+}
+
+/** One key for the lake's DynamoDB tables (the ledgers): DynamoDB may use it for this account's tables only. */
+export function buildTablesKey(scope: Construct, context: AwsContext, env: EnvironmentConfig): KmsKey {
+  const policy = new DataAwsIamPolicyDocument(scope, "tables-key-policy", {
+    statement: [keyAdminStatement(context), dynamodbKeyStatement(context)],
+  });
+  const key = new KmsKeyResource(scope, "tables-key", {
+    description: `event-lake ${env.name}: the lake's DynamoDB tables`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: policy.json,
+  });
+  new KmsAlias(scope, "tables-key-alias", {
+    name: `alias/${physicalName(env.prefix, ["tables"])}`,
+    targetKeyId: key.keyId,
+  });
+  return key;
+}
