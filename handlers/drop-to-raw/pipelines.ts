@@ -1,5 +1,5 @@
+import { declarationProblems } from "../../src/pipelines/declaration.js";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
-import { pipelineProblems } from "../../src/pipelines/validate.js";
 
 const PIPELINE_NAME = /^[a-z][a-z0-9_]{1,40}$/;
 const cache = new Map<string, PipelineDeclaration | undefined>();
@@ -34,7 +34,7 @@ export async function loadPipeline(name: string): Promise<PipelineDeclaration | 
   const declaration = module.default;
   if (declaration?.name !== name)
     throw new Error(`src/pipelines/definitions/${name}.ts does not default-export the "${name}" declaration`);
-  const problems = pipelineProblems(declaration);
+  const problems = declarationProblems(declaration);
   if (problems.length > 0) throw new Error(`invalid pipeline declaration: ${problems.join("; ")}`);
   cache.set(name, declaration);
   return declaration;

@@ -60,7 +60,13 @@ async function preflight(name: EnvironmentName): Promise<number> {
     return 0;
   }
   const { checkCredentials } = await import("./preflight.js");
-  const problem = await checkCredentials(env, process.env, lake.state);
+  const { backendProfile, stateRoleArns } = await import("../stacks/aws-provider.js");
+  const problem = await checkCredentials(env, process.env, {
+    bucket: lake.state.bucket,
+    accountId: lake.state.accountId,
+    profile: backendProfile(lake, env),
+    ...(lake.state.roleName !== undefined ? { roleArn: stateRoleArns(lake, name).state } : {}),
+  });
   if (problem) {
     console.error(problem);
     return 2;

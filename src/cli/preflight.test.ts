@@ -36,7 +36,7 @@ describe("checkCredentials", () => {
     const message = await checkCredentials(env, {}, { ...lake.state, profile: "default" });
 
     expect(message?.split("\n")).toEqual([
-      `No usable AWS credentials for the state backend (bucket ${lake.state.bucket}, account ${lake.state.accountId}, profile "default"${lake.state.roleArn ? `, then role ${lake.state.roleArn}` : ""}): Could not load credentials from any providers`,
+      `No usable AWS credentials for the state backend (bucket ${lake.state.bucket}, account ${lake.state.accountId}, profile "default"): Could not load credentials from any providers`,
       'Set up the "default" profile in ~/.aws/config, or point state.profile (EVENT_LAKE_STATE_PROFILE) at a profile that can assume the state role, then run the target again.',
     ]);
   });
@@ -52,7 +52,7 @@ describe("checkCredentials", () => {
       'No usable AWS credentials for ENV=test (account 111111111111, profile "nobody"): Could not load credentials from any providers',
       'Set up the "nobody" profile in ~/.aws/config as the README\'s "Environments and credentials" section shows,',
       "or export AWS credentials (e.g. from SSO or OIDC), then run the target again.",
-      `No usable AWS credentials for the state backend (bucket ${lake.state.bucket}, account ${lake.state.accountId}, profile "default"${lake.state.roleArn ? `, then role ${lake.state.roleArn}` : ""}): Could not load credentials from any providers`,
+      `No usable AWS credentials for the state backend (bucket ${lake.state.bucket}, account ${lake.state.accountId}, profile "default"): Could not load credentials from any providers`,
       'Set up the "default" profile in ~/.aws/config, or point state.profile (EVENT_LAKE_STATE_PROFILE) at a profile that can assume the state role, then run the target again.',
     ]);
   });

@@ -1,14 +1,24 @@
-import type { EnvironmentConfig, StateConfig } from "../config/types.js";
+import type { EnvironmentConfig } from "../config/types.js";
+
+/** Where the state backend's credentials come from (src/stacks/aws-provider.ts: backendProfile, stateRoleArns). */
+export interface BackendCredentials {
+  readonly bucket: string;
+  readonly accountId: string;
+  /** The profile the backend starts from; undefined: the default credential chain. */
+  readonly profile: string | undefined;
+  /** The state role it then assumes, if any. */
+  readonly roleArn?: string;
+}
 
 /**
  * Resolves the credentials Terraform will start from, for the environment's provider and for the state backend
- * (which may use another profile: `state.profile`), and returns one message naming each that has none, so
+ * (which may start from another profile: `state.profile` when no state role is set), and returns one message naming each that has none, so
  * `make tf/plan` without credentials says what to do instead of printing the provider's or the backend's raw error.
  */
 export async function checkCredentials(
   env: EnvironmentConfig,
   processEnv: NodeJS.ProcessEnv = process.env,
-  state?: StateConfig,
+  state?: BackendCredentials,
 ): Promise<string | undefined> {
   // No instance metadata on a laptop or CI runner: without this the chain waits on 169.254.169.254.
   processEnv["AWS_EC2_METADATA_DISABLED"] ??= "true";

@@ -39,13 +39,6 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     reason:
       'a state machine that logs to CloudWatch needs logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies and DescribeLogGroups, which AWS authorizes only on Resource "*" (Step Functions developer guide, "IAM policies for logging to CloudWatch Logs"); statement DeliverLogs of the curated stage role holds exactly those',
   })),
-  {
-    ruleId: "IAM.TrustNoBareAccountRoot",
-    stack: "bootstrap",
-    address: "aws_iam_role.state-role",
-    reason:
-      "the shared state role trusts the test and sandbox account roots: issue 16 point 1 replaces it with one state role per environment trusted by aws:PrincipalArn (src/stacks/bootstrap-stack.ts, another engineer's change); remove this entry with it",
-  },
 ];
 
 export class SuppressionError extends Error {

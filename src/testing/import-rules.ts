@@ -38,7 +38,7 @@ export const IMPORT_RULES: readonly ImportRule[] = [
     allow: ["handlers/", "src/core/"],
     transitional: [
       { path: "src/pipelines/types.ts", why: PIPELINES_PENDING },
-      { path: "src/pipelines/validate.ts", why: PIPELINES_PENDING },
+      { path: "src/pipelines/declaration.ts", why: PIPELINES_PENDING },
       { path: "src/pipelines/definitions/", why: PIPELINES_PENDING },
     ],
     why: "Lambda code ships what it imports: from src/ only the small shared core (no SQL parser, no CDKTF, no tools)",
