@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { type FileHandle, open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import type { PipelineFormat } from "../../src/pipelines/types.js";
+import type { ByteSink } from "./fifo.js";
 
 /**
  * The streaming first pass over a dropped file. It decompresses, checks that the file is text in the declared
@@ -66,6 +67,17 @@ export interface PrepareOptions {
    * copy and the Parquet written from it. Memory is bounded either way; disk is what this bounds. @default 1 GiB
    */
   readonly maxDecodedBytes?: number;
+  /**
+   * Called once, before the first record is written (for a CSV with a header, once the header is read): a sink
+   * returned here receives the numbered output too, as it is written, so its reader can work while the file is still
+   * being read. The file at `outPath` is written either way. Its errors fail the pre-pass; the sink is closed at the
+   * end, and destroyed when the pre-pass fails.
+   */
+  readonly start?: (layout: {
+    readonly layout: Layout;
+    readonly separator: string;
+    readonly header: readonly string[] | undefined;
+  }) => Promise<ByteSink | undefined>;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 2 * 1024 * 1024;
@@ -99,6 +111,14 @@ export async function prepareInput(
   let bytesDecoded = 0;
   let gzip = false;
   const utf8 = new Utf8Check();
+  const headerFirst = format.type === "csv" && (format.header ?? true);
+  let started = options.start === undefined;
+  const start = async () => {
+    started = true;
+    const sink = await options.start?.({ layout, separator, header: scanner.header });
+    if (sink) writer.attach(sink);
+  };
+  let failed = true;
   try {
     const counted = (async function* () {
       for await (const chunk of source) {
@@ -134,15 +154,19 @@ export async function prepareInput(
           `decoded size over the ${maxDecodedBytes}-byte limit after ${bytesIn} compressed bytes${gzip ? " (a gzip bomb, or a file to split)" : ""}`,
         );
       scanner.push(writer.stage(chunk));
+      // No record is written before the header: the sink gets them all.
+      if (!started && (!headerFirst || scanner.header !== undefined)) await start();
       await writer.flush();
     }
     if (bytesDecoded === 0) throw new UnreadableFileError("empty file");
     utf8.end();
     scanner.end();
-    await writer.close();
     if (!scanner.sawContent) throw new UnreadableFileError("empty file: no records, only blank lines");
+    if (!started) await start();
+    await writer.close();
+    failed = false;
   } finally {
-    await writer.settle();
+    await writer.settle(failed);
     await out.close();
   }
   return {
@@ -306,8 +330,16 @@ class Writer {
   private used = 0;
   /** Bytes handed to the file so far. */
   private flushed = 0;
+  /** Where the output is streamed too, from the first record on. */
+  private sink: ByteSink | undefined;
 
   constructor(private readonly file: FileHandle) {}
+
+  /** Streams every later output to `sink` too (call it before the first record is flushed). */
+  attach(sink: ByteSink): void {
+    if (this.flushed > 0) throw new Error("Writer.attach: records were already written");
+    this.sink = sink;
+  }
 
   /**
    * Copies an input chunk into the current arena and returns that copy, for the scanner to read (and, for JSON, to
@@ -373,18 +405,25 @@ class Writer {
     await this.writes[this.current];
   }
 
-  /** Flushes and waits for every write. */
+  /** Flushes and waits for every write; then ends the sink's stream. */
   async close(): Promise<void> {
     await this.flush();
     await this.writes[1 - this.current];
+    await this.sink?.close();
   }
 
-  /** Waits for the writes in flight, ignoring their errors (the caller is already failing). */
-  async settle(): Promise<void> {
+  /** Waits for the writes in flight, ignoring their errors (the caller is already failing), and drops the sink. */
+  async settle(failed: boolean): Promise<void> {
+    if (failed) this.sink?.destroy();
     await Promise.allSettled(this.writes);
   }
 
   private async write(buffer: Buffer, start: number, end: number, position: number): Promise<void> {
+    if (this.sink === undefined) return this.writeFile(buffer, start, end, position);
+    await Promise.all([this.writeFile(buffer, start, end, position), this.sink.write(buffer, start, end)]);
+  }
+
+  private async writeFile(buffer: Buffer, start: number, end: number, position: number): Promise<void> {
     let at = start;
     while (at < end) {
       const { bytesWritten } = await this.file.write(buffer, at, end - at, position + at - start);
