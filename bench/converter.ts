@@ -2,7 +2,7 @@
  * Benchmark of the drop-to-raw converter core against DuckDB's own CSV-to-Parquet COPY on the same file.
  *
  *   node --import tsx bench/converter.ts [--rows 1000000,4000000] [--runs 3] [--threads N] [--memory-mb 192]
- *                                        [--format-rows 1000000]
+ *                                        [--format-rows 1000000] [--pipe false]
  *
  * Generates an 8-column CSV (ints, doubles, strings, timestamps) per size in a temp dir, then for each run starts one
  * child process for the converter (`convertFile`: number records, DuckDB cast/validate, Parquet partitioned by country
@@ -12,7 +12,8 @@
  * against DuckDB's own reader of that format (`read_csv` of the .gz, `read_json` of the NDJSON). Prints every run and
  * the medians, and writes bench/out/converter.json with each run's figures and the load average around each size (the
  * machine is shared: compare a run's ratio with the baseline measured beside it; the CPU-time ratio moves less with
- * the load than the wall-time ratio).
+ * the load than the wall-time ratio). `--pipe false` makes the converter read the finished numbered file instead of
+ * streaming it to DuckDB through a named pipe (ConvertOptions.pipe).
  */
 import { execFileSync, spawn } from "node:child_process";
 import {
@@ -136,6 +137,7 @@ async function child(
   work: string,
   threads: number,
   memoryMb: number,
+  pipe: boolean,
 ): Promise<void> {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
@@ -148,6 +150,7 @@ async function child(
       source: { bucket: "bench", key: `bench_orders/${file}` },
       name: "bench",
       workDir: work,
+      pipe,
       threads,
       memoryLimitMb: memoryMb,
     });
@@ -187,6 +190,7 @@ async function runChild(
   file: string,
   threads: number,
   memoryMb: number,
+  pipe: boolean,
 ): Promise<ChildReport> {
   const work = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   try {
@@ -206,6 +210,8 @@ async function runChild(
       String(threads),
       "--memory-mb",
       String(memoryMb),
+      "--pipe",
+      String(pipe),
     ];
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
@@ -238,6 +244,7 @@ async function main(): Promise<void> {
       rows: { type: "string", default: "1000000,4000000" },
       runs: { type: "string", default: "3" },
       "format-rows": { type: "string", default: "1000000" },
+      pipe: { type: "string", default: "true" },
       format: { type: "string", default: "csv" },
       threads: { type: "string", default: String(availableParallelism()) },
       "memory-mb": { type: "string", default: String(DEFAULT_MEMORY_LIMIT_MB) },
@@ -245,6 +252,7 @@ async function main(): Promise<void> {
   });
   const threads = Number(values.threads);
   const memoryMb = Number(values["memory-mb"]);
+  const pipe = values.pipe !== "false";
   if (values.child) {
     await child(
       values.child,
@@ -253,6 +261,7 @@ async function main(): Promise<void> {
       values.work ?? "",
       threads,
       memoryMb,
+      pipe,
     );
     return;
   }
@@ -267,8 +276,8 @@ async function main(): Promise<void> {
     const baseline: ChildReport[] = [];
     const loadBefore = loadavg();
     for (let i = 0; i < runs; i++) {
-      baseline.push(await runChild("duckdb", format, file, threads, memoryMb));
-      converter.push(await runChild("converter", format, file, threads, memoryMb));
+      baseline.push(await runChild("duckdb", format, file, threads, memoryMb, pipe));
+      converter.push(await runChild("converter", format, file, threads, memoryMb, pipe));
       const c = converter.at(-1) as ChildReport;
       const b = baseline.at(-1) as ChildReport;
       process.stderr.write(
@@ -358,6 +367,7 @@ async function main(): Promise<void> {
     cpu: `${cpus()[0]?.model ?? "unknown"} x${availableParallelism()}`,
     threads,
     memoryLimitMb: memoryMb,
+    pipe,
     command: `node --import tsx bench/converter.ts ${process.argv.slice(2).join(" ")}`.trim(),
     git: gitHead(),
     results,

@@ -193,6 +193,8 @@ const synth = readOut<SynthOut>("synth");
 const converter = readOut<{
   threads: number;
   memoryLimitMb: number;
+  /** Whether the converter streamed its records to DuckDB (missing: written before the option existed). */
+  pipe?: boolean;
   results: ConverterRow[];
   formats?: FormatRow[];
 }>("converter");
@@ -463,7 +465,7 @@ if (sizes.length > 0) {
   md.push(
     "## Converter (drop-to-raw) vs DuckDB COPY",
     "",
-    `\`bench/converter.ts\`: 8-column generated CSV; the converter (numbering pre-pass streamed to DuckDB through a named pipe, typed casts, quarantine, Parquet partitioned by country) against \`COPY (FROM read_csv(...)) TO ...parquet\` on the same file, each in its own process, alternating; ${converter?.threads} DuckDB threads, converter memory limit ${converter?.memoryLimitMb} MB. The ratio is of wall times (medians); the CPU ratio is the median of each run's DuckDB / converter CPU time (user + system, every thread), which moves less with the shared machine's load; load is the 1-minute load average before the first and after the last run of the size.`,
+    `\`bench/converter.ts\`: 8-column generated CSV; the converter (${converter?.pipe === false ? "numbering pre-pass, then DuckDB reading the finished file" : "numbering pre-pass streamed to DuckDB through a named pipe"}, typed casts, quarantine, Parquet partitioned by country) against \`COPY (FROM read_csv(...)) TO ...parquet\` on the same file, each in its own process, alternating; ${converter?.threads} DuckDB threads, converter memory limit ${converter?.memoryLimitMb} MB. The ratio is of wall times (medians); the CPU ratio is the median of each run's DuckDB / converter CPU time (user + system, every thread), which moves less with the shared machine's load; load is the 1-minute load average before the first and after the last run of the size.`,
     "",
     "| rows | CSV | converter rows/s | converter peak RSS | converter Parquet | DuckDB rows/s | DuckDB peak RSS | DuckDB Parquet | ratio | CPU ratio | load |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -46,6 +46,13 @@ export interface ConvertOptions {
   readonly maxRecordBytes?: number;
   /** See PrepareOptions.maxDecodedBytes. @default 1 GiB */
   readonly maxDecodedBytes?: number;
+  /**
+   * Whether DuckDB reads the records through a named pipe while the pre-pass writes them. The overlap shortens the
+   * wall time where a core would otherwise idle, but moving the bytes through the pipe costs CPU time (about 15-20%
+   * more in bench/converter.ts on the shared 2-core machine), so where the CPU is the limit (a Lambda function with
+   * less than two vCPUs' worth of memory) reading the finished file can be as fast or faster. @default true
+   */
+  readonly pipe?: boolean;
 }
 
 export interface ParquetFile {
@@ -140,7 +147,7 @@ export async function convertStream(
   // DuckDB reads the numbered records through a named pipe while the pre-pass writes them (and the file, which the
   // quarantine step reads); without a pipe, it reads the file once it is complete.
   const pipe = join(workDir, "input.pipe");
-  const streamed = await makeFifo(pipe);
+  const streamed = (options.pipe ?? true) && (await makeFifo(pipe));
   let engine: Engine | undefined;
   let copying: Promise<DuckDbResultReader> | undefined;
   let prepared: PreparedInput;
