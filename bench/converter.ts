@@ -2,20 +2,35 @@
  * Benchmark of the drop-to-raw converter core against DuckDB's own CSV-to-Parquet COPY on the same file.
  *
  *   node --import tsx bench/converter.ts [--rows 1000000,4000000] [--runs 3] [--threads N] [--memory-mb 192]
+ *                                        [--format-rows 1000000] [--pipe false]
  *
  * Generates an 8-column CSV (ints, doubles, strings, timestamps) per size in a temp dir, then for each run starts one
  * child process for the converter (`convertFile`: number records, DuckDB cast/validate, Parquet partitioned by country
  * with the handler's default snappy, quarantine) and one for the baseline `COPY (FROM read_csv('f.csv')) TO
- * 'f.parquet'`, each reporting its wall time and peak RSS (`process.resourceUsage().maxRSS`). Prints every run and the
- * medians, and writes bench/out/converter.json with each run's figures and the load average around each size (the
- * machine is shared: compare a run's ratio with the baseline measured beside it).
+ * 'f.parquet'`, each reporting its wall time, CPU time (user + system, all threads) and peak RSS
+ * (`process.resourceUsage().maxRSS`). Then the same rows at `--format-rows` (0: skip) as gzip CSV and as NDJSON, each
+ * against DuckDB's own reader of that format (`read_csv` of the .gz, `read_json` of the NDJSON). Prints every run and
+ * the medians, and writes bench/out/converter.json with each run's figures and the load average around each size (the
+ * machine is shared: compare a run's ratio with the baseline measured beside it; the CPU-time ratio moves less with
+ * the load than the wall-time ratio). `--pipe false` makes the converter read the finished numbered file instead of
+ * streaming it to DuckDB through a named pipe (ConvertOptions.pipe).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { createGzip } from "node:zlib";
 import { convertFile } from "../handlers/drop-to-raw/convert.js";
 import { DEFAULT_MEMORY_LIMIT_MB, loadDuckDb } from "../handlers/drop-to-raw/duckdb.js";
 import { definePipeline } from "../src/pipelines/types.js";
@@ -43,10 +58,19 @@ export const BENCH_PIPELINE = definePipeline({
   transform: { sql: "SELECT * FROM {{raw}}" },
 });
 
+/** The same dataset as NDJSON objects. */
+export const BENCH_NDJSON_PIPELINE = definePipeline({ ...BENCH_PIPELINE, format: { type: "ndjson" } });
+
 const COUNTRIES = ["DE", "FR", "NL", "BE", "AT", "PL"];
 
-/** Deterministic pseudo-random rows (a linear congruential generator), written in 1 MB chunks. */
-async function generateCsv(path: string, rows: number): Promise<void> {
+/** The input formats measured: the CSV at every size, gzip and NDJSON of the same rows at `--format-rows`. */
+type Format = "csv" | "csv.gz" | "ndjson";
+
+/**
+ * Deterministic pseudo-random rows (a linear congruential generator), written in 1 MB chunks: the CSV, or the same
+ * rows as NDJSON (numbers as JSON numbers).
+ */
+async function generate(path: string, rows: number, format: "csv" | "ndjson"): Promise<void> {
   const out = createWriteStream(path);
   let seed = 42;
   const next = () => {
@@ -54,11 +78,24 @@ async function generateCsv(path: string, rows: number): Promise<void> {
     return seed;
   };
   const start = Date.UTC(2026, 10, 1);
-  let chunk = "order_id,customer_id,country,sku,quantity,unit_price,discount,ordered_at\n";
+  let chunk =
+    format === "csv" ? "order_id,customer_id,country,sku,quantity,unit_price,discount,ordered_at\n" : "";
   for (let i = 0; i < rows; i++) {
     const r = next();
     const at = new Date(start + (r % (30 * 86_400)) * 1000).toISOString();
-    chunk += `${1_000_000 + i},${r % 100_000},${COUNTRIES[r % COUNTRIES.length]},SKU-${(r >> 8) % 5000},${(r % 9) + 1},${((r % 10_000) / 100).toFixed(2)},${((r >> 4) % 100) / 100},${at}\n`;
+    const [orderId, customerId, country, sku, quantity, unitPrice, discount] = [
+      1_000_000 + i,
+      r % 100_000,
+      COUNTRIES[r % COUNTRIES.length],
+      `SKU-${(r >> 8) % 5000}`,
+      (r % 9) + 1,
+      ((r % 10_000) / 100).toFixed(2),
+      ((r >> 4) % 100) / 100,
+    ];
+    chunk +=
+      format === "csv"
+        ? `${orderId},${customerId},${country},${sku},${quantity},${unitPrice},${discount},${at}\n`
+        : `{"order_id":${orderId},"customer_id":${customerId},"country":"${country}","sku":"${sku}","quantity":${quantity},"unit_price":${unitPrice},"discount":${discount},"ordered_at":"${at}"}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
       chunk = "";
@@ -68,8 +105,23 @@ async function generateCsv(path: string, rows: number): Promise<void> {
   await new Promise<void>((r) => out.once("finish", () => r()));
 }
 
+async function gzipFile(path: string, target: string): Promise<void> {
+  await pipeline(createReadStream(path), createGzip(), createWriteStream(target));
+}
+
+/** DuckDB's own reader of each format, as a user would call it (types detected). */
+const BASELINE_READER: Readonly<Record<Format, (file: string) => string>> = {
+  csv: (file) => `read_csv('${file}')`,
+  "csv.gz": (file) => `read_csv('${file}')`,
+  ndjson: (file) => `read_json('${file}', format = 'newline_delimited')`,
+};
+
 interface ChildReport {
   readonly millis: number;
+  /** User + system CPU time of the whole process (every DuckDB thread too). */
+  readonly cpuMillis: number;
+  /** The 1-minute load average when it finished. */
+  readonly loadAfter: number;
   /** Converter only: the numbering pre-pass and the DuckDB part. */
   readonly phases?: { readonly prepare: number; readonly convert: number };
   readonly maxRssMb: number;
@@ -80,21 +132,25 @@ interface ChildReport {
 /** Runs inside a child: one conversion, then prints a ChildReport as JSON on the last stdout line. */
 async function child(
   kind: string,
+  format: Format,
   file: string,
   work: string,
   threads: number,
   memoryMb: number,
+  pipe: boolean,
 ): Promise<void> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   let rows: number;
   let outputBytes = 0;
   let phases: ChildReport["phases"];
   if (kind === "converter") {
     const result = await convertFile(file, {
-      pipeline: BENCH_PIPELINE,
+      pipeline: format === "ndjson" ? BENCH_NDJSON_PIPELINE : BENCH_PIPELINE,
       source: { bucket: "bench", key: `bench_orders/${file}` },
       name: "bench",
       workDir: work,
+      pipe,
       threads,
       memoryLimitMb: memoryMb,
     });
@@ -107,14 +163,19 @@ async function child(
     const instance = await duckdb.DuckDBInstance.create(":memory:", { threads: String(threads) });
     const connection = await instance.connect();
     const target = join(work, "f.parquet");
-    const result = await connection.runAndReadAll(`COPY (FROM read_csv('${file}')) TO '${target}'`);
+    const result = await connection.runAndReadAll(
+      `COPY (FROM ${BASELINE_READER[format](file)}) TO '${target}'`,
+    );
     rows = result.rowsChanged;
     outputBytes = statSync(target).size;
     connection.closeSync();
     instance.closeSync();
   }
+  const cpu = process.cpuUsage(cpuStarted);
   const report: ChildReport = {
+    loadAfter: loadavg()[0] ?? 0,
     millis: performance.now() - started,
+    cpuMillis: (cpu.user + cpu.system) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     rows,
     outputBytes,
@@ -123,7 +184,14 @@ async function child(
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-async function runChild(kind: string, file: string, threads: number, memoryMb: number): Promise<ChildReport> {
+async function runChild(
+  kind: string,
+  format: Format,
+  file: string,
+  threads: number,
+  memoryMb: number,
+  pipe: boolean,
+): Promise<ChildReport> {
   const work = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   try {
     const args = [
@@ -132,6 +200,8 @@ async function runChild(kind: string, file: string, threads: number, memoryMb: n
       fileURLToPath(import.meta.url),
       "--child",
       kind,
+      "--format",
+      format,
       "--file",
       file,
       "--work",
@@ -140,6 +210,8 @@ async function runChild(kind: string, file: string, threads: number, memoryMb: n
       String(threads),
       "--memory-mb",
       String(memoryMb),
+      "--pipe",
+      String(pipe),
     ];
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
@@ -171,70 +243,120 @@ async function main(): Promise<void> {
       work: { type: "string" },
       rows: { type: "string", default: "1000000,4000000" },
       runs: { type: "string", default: "3" },
+      "format-rows": { type: "string", default: "1000000" },
+      pipe: { type: "string", default: "true" },
+      format: { type: "string", default: "csv" },
       threads: { type: "string", default: String(availableParallelism()) },
       "memory-mb": { type: "string", default: String(DEFAULT_MEMORY_LIMIT_MB) },
     },
   });
   const threads = Number(values.threads);
   const memoryMb = Number(values["memory-mb"]);
+  const pipe = values.pipe !== "false";
   if (values.child) {
-    await child(values.child, values.file ?? "", values.work ?? "", threads, memoryMb);
+    await child(
+      values.child,
+      values.format as Format,
+      values.file ?? "",
+      values.work ?? "",
+      threads,
+      memoryMb,
+      pipe,
+    );
     return;
   }
   const sizes = (values.rows ?? "").split(",").map(Number);
   const runs = Number(values.runs);
+  const formatRows = Number(values["format-rows"]);
   const dir = mkdtempSync(join(tmpdir(), "bench-converter-"));
+
+  /** `runs` alternating runs of DuckDB's reader and the converter on `file`, and their medians. */
+  const measure = async (format: Format, file: string, rows: number) => {
+    const converter: ChildReport[] = [];
+    const baseline: ChildReport[] = [];
+    const loadBefore = loadavg();
+    for (let i = 0; i < runs; i++) {
+      baseline.push(await runChild("duckdb", format, file, threads, memoryMb, pipe));
+      converter.push(await runChild("converter", format, file, threads, memoryMb, pipe));
+      const c = converter.at(-1) as ChildReport;
+      const b = baseline.at(-1) as ChildReport;
+      process.stderr.write(
+        `  ${format} ${rows} rows, run ${i + 1}/${runs}: converter ${c.millis.toFixed(0)} ms (cpu ${c.cpuMillis.toFixed(0)}; pre-pass ${c.phases?.prepare.toFixed(0)}, then ${c.phases?.convert.toFixed(0)}) ${c.maxRssMb.toFixed(0)} MB, duckdb ${b.millis.toFixed(0)} ms (cpu ${b.cpuMillis.toFixed(0)}) ${b.maxRssMb.toFixed(0)} MB, ratio ${(b.millis / c.millis).toFixed(2)} (cpu ${(b.cpuMillis / c.cpuMillis).toFixed(2)}), load ${loadavg()[0]?.toFixed(2)}\n`,
+      );
+    }
+    const loadAfter = loadavg();
+    if (converter.some((c) => c.rows !== rows)) throw new Error(`converter wrote a wrong number of rows`);
+    const cMillis = median(converter.map((c) => c.millis));
+    const bMillis = median(baseline.map((b) => b.millis));
+    return {
+      rows,
+      runs,
+      converter: {
+        millis: cMillis,
+        cpuMillis: median(converter.map((c) => c.cpuMillis)),
+        rowsPerSecond: rows / (cMillis / 1000),
+        peakRssMb: median(converter.map((c) => c.maxRssMb)),
+        parquetMb: (converter[0]?.outputBytes ?? 0) / 2 ** 20,
+      },
+      duckdbCopy: {
+        millis: bMillis,
+        cpuMillis: median(baseline.map((b) => b.cpuMillis)),
+        rowsPerSecond: rows / (bMillis / 1000),
+        peakRssMb: median(baseline.map((b) => b.maxRssMb)),
+        parquetMb: (baseline[0]?.outputBytes ?? 0) / 2 ** 20,
+      },
+      throughputRatio: bMillis / cMillis,
+      /** The median of each run's ratio of CPU times (DuckDB / converter): less sensitive to the machine's load. */
+      cpuRatio: median(converter.map((c, i) => (baseline[i]?.cpuMillis ?? 0) / c.cpuMillis)),
+      /** 1, 5 and 15-minute load averages before the first and after the last run of this size. */
+      loadAverage: { before: loadBefore, after: loadAfter },
+      perRun: converter.map((c, i) => ({
+        converterMillis: c.millis,
+        converterCpuMillis: c.cpuMillis,
+        converterPhases: c.phases,
+        converterPeakRssMb: c.maxRssMb,
+        duckdbMillis: baseline[i]?.millis,
+        duckdbCpuMillis: baseline[i]?.cpuMillis,
+        duckdbPeakRssMb: baseline[i]?.maxRssMb,
+        ratio: (baseline[i]?.millis ?? 0) / c.millis,
+        loadAfter: c.loadAfter,
+      })),
+    };
+  };
+
   const results = [];
+  const formats = [];
   try {
     for (const rows of sizes) {
       const file = join(dir, `orders-${rows}.csv`);
-      await generateCsv(file, rows);
-      const csvBytes = statSync(file).size;
-      const converter: ChildReport[] = [];
-      const baseline: ChildReport[] = [];
-      const loadBefore = loadavg();
-      for (let i = 0; i < runs; i++) {
-        baseline.push(await runChild("duckdb", file, threads, memoryMb));
-        converter.push(await runChild("converter", file, threads, memoryMb));
-        const c = converter.at(-1) as ChildReport;
-        const b = baseline.at(-1) as ChildReport;
-        process.stderr.write(
-          `  ${rows} rows, run ${i + 1}/${runs}: converter ${c.millis.toFixed(0)} ms (prepare ${c.phases?.prepare.toFixed(0)}, duckdb ${c.phases?.convert.toFixed(0)}) ${c.maxRssMb.toFixed(0)} MB, duckdb ${b.millis.toFixed(0)} ms ${b.maxRssMb.toFixed(0)} MB, ratio ${(b.millis / c.millis).toFixed(2)}, load ${loadavg()[0]?.toFixed(2)}\n`,
-        );
-      }
-      const loadAfter = loadavg();
-      if (converter.some((c) => c.rows !== rows)) throw new Error(`converter wrote a wrong number of rows`);
-      const cMillis = median(converter.map((c) => c.millis));
-      const bMillis = median(baseline.map((b) => b.millis));
-      results.push({
-        rows,
-        csvMb: csvBytes / 2 ** 20,
-        runs,
-        converter: {
-          millis: cMillis,
-          rowsPerSecond: rows / (cMillis / 1000),
-          peakRssMb: median(converter.map((c) => c.maxRssMb)),
-          parquetMb: (converter[0]?.outputBytes ?? 0) / 2 ** 20,
-        },
-        duckdbCopy: {
-          millis: bMillis,
-          rowsPerSecond: rows / (bMillis / 1000),
-          peakRssMb: median(baseline.map((b) => b.maxRssMb)),
-          parquetMb: (baseline[0]?.outputBytes ?? 0) / 2 ** 20,
-        },
-        throughputRatio: bMillis / cMillis,
-        /** 1, 5 and 15-minute load averages before the first and after the last run of this size. */
-        loadAverage: { before: loadBefore, after: loadAfter },
-        perRun: converter.map((c, i) => ({
-          converterMillis: c.millis,
-          converterPhases: c.phases,
-          converterPeakRssMb: c.maxRssMb,
-          duckdbMillis: baseline[i]?.millis,
-          duckdbPeakRssMb: baseline[i]?.maxRssMb,
-          ratio: (baseline[i]?.millis ?? 0) / c.millis,
-        })),
-      });
+      await generate(file, rows, "csv");
+      const csvMb = statSync(file).size / 2 ** 20;
+      results.push({ csvMb, ...(await measure("csv", file, rows)) });
       rmSync(file, { force: true });
+    }
+    if (formatRows > 0) {
+      const csv = join(dir, `orders-${formatRows}.csv`);
+      await generate(csv, formatRows, "csv");
+      const gz = `${csv}.gz`;
+      await gzipFile(csv, gz);
+      const csvMb = statSync(csv).size / 2 ** 20;
+      rmSync(csv, { force: true });
+      formats.push({
+        format: "csv.gz",
+        csvMb,
+        inputMb: statSync(gz).size / 2 ** 20,
+        ...(await measure("csv.gz", gz, formatRows)),
+      });
+      rmSync(gz, { force: true });
+      const ndjson = join(dir, `orders-${formatRows}.ndjson`);
+      await generate(ndjson, formatRows, "ndjson");
+      formats.push({
+        format: "ndjson",
+        csvMb,
+        inputMb: statSync(ndjson).size / 2 ** 20,
+        ...(await measure("ndjson", ndjson, formatRows)),
+      });
+      rmSync(ndjson, { force: true });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -245,9 +367,11 @@ async function main(): Promise<void> {
     cpu: `${cpus()[0]?.model ?? "unknown"} x${availableParallelism()}`,
     threads,
     memoryLimitMb: memoryMb,
+    pipe,
     command: `node --import tsx bench/converter.ts ${process.argv.slice(2).join(" ")}`.trim(),
     git: gitHead(),
     results,
+    formats,
   };
   mkdirSync(dirname(OUT_FILE), { recursive: true });
   writeFileSync(OUT_FILE, `${JSON.stringify(report, null, 2)}\n`);
@@ -255,7 +379,7 @@ async function main(): Promise<void> {
   console.log(
     `${pad("rows", 9)} ${pad("csv MB", 7)} | ${pad("conv rows/s", 11)} ${pad("conv RSS", 8)} | ${pad("duckdb rows/s", 13)} ${pad("duckdb RSS", 10)} | ${pad("ratio", 5)}`,
   );
-  for (const r of results)
+  for (const r of [...results, ...formats.map((f) => ({ ...f, rows: `${f.rows} ${f.format}` }))])
     console.log(
       `${pad(String(r.rows), 9)} ${pad(r.csvMb.toFixed(0), 7)} | ${pad(Math.round(r.converter.rowsPerSecond).toLocaleString("en"), 11)} ${pad(`${r.converter.peakRssMb.toFixed(0)} MB`, 8)} | ${pad(Math.round(r.duckdbCopy.rowsPerSecond).toLocaleString("en"), 13)} ${pad(`${r.duckdbCopy.peakRssMb.toFixed(0)} MB`, 10)} | ${pad(r.throughputRatio.toFixed(2), 5)}`,
     );

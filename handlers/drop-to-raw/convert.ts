@@ -3,11 +3,13 @@ import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { createInterface } from "node:readline";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
-import { openEngine } from "./duckdb.js";
+import { type DuckDbResultReader, type Engine, openEngine } from "./duckdb.js";
 import { matchHeader, withJsonKeys } from "./fields.js";
+import { FifoSink, makeFifo } from "./fifo.js";
 import { parquetFileName } from "./paths.js";
 import {
   DEFAULT_MAX_RECORD_BYTES,
+  type Layout,
   type PreparedInput,
   PreparedRecords,
   prepareInput,
@@ -17,6 +19,7 @@ import {
   badRowsSql,
   copyGoodRowsSql,
   copyRejectsSql,
+  type ParquetTarget,
   type StagingSource,
   structuralRejectsSql,
 } from "./sql.js";
@@ -45,6 +48,13 @@ export interface ConvertOptions {
   readonly maxRecordBytes?: number;
   /** See PrepareOptions.maxDecodedBytes. @default 1 GiB */
   readonly maxDecodedBytes?: number;
+  /**
+   * Whether DuckDB reads the records through a named pipe while the pre-pass writes them. The overlap shortens the
+   * wall time where a core would otherwise idle, but moving the bytes through the pipe costs CPU time (about 15-20%
+   * more in bench/converter.ts on the shared 2-core machine), so where the CPU is the limit (a Lambda function with
+   * less than two vCPUs' worth of memory) reading the finished file can be as fast or faster. @default true
+   */
+  readonly pipe?: boolean;
 }
 
 export interface ParquetFile {
@@ -66,7 +76,12 @@ export interface Conversion {
   readonly quarantine: string | undefined;
   /** CSV header fields that are not declared columns (not written anywhere). */
   readonly ignoredColumns: readonly string[];
-  /** Milliseconds spent preparing (download, decompress, number) and converting (DuckDB, quarantine). */
+  /** Whether DuckDB read the records while the pre-pass wrote them (through a named pipe). */
+  readonly streamed: boolean;
+  /**
+   * Milliseconds until the pre-pass ended (download, decompress, number; DuckDB's COPY runs alongside when
+   * `streamed`) and from then to the end (the rest of the COPY, rejects, quarantine).
+   */
   readonly millis: { readonly prepare: number; readonly convert: number };
 }
 
@@ -97,57 +112,99 @@ export async function convertStream(
   const { pipeline, workDir } = options;
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const started = performance.now();
-  const prepared = await prepareInput(source, {
-    format: pipeline.format,
-    key: options.source.key,
-    outPath: join(workDir, "input.prepared"),
-    maxRecordBytes,
-    maxDecodedBytes: options.maxDecodedBytes,
-  });
-  const preparedAt = performance.now();
-  const { csv, ignoredColumns } = matchHeader(pipeline, prepared);
-  let staging: StagingSource = {
-    path: prepared.path,
-    layout: prepared.layout,
-    separator: prepared.separator,
-    schema: pipeline.schema,
-    maxLineBytes: maxRecordBytes + 64,
-    ...(csv ? { csv } : {}),
-  };
   const spill = join(workDir, "spill");
   const outDir = join(workDir, "parquet");
   await mkdir(spill, { recursive: true });
   await mkdir(outDir, { recursive: true });
-  const engine = await openEngine({
-    tempDirectory: spill,
-    ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
-    ...(options.threads !== undefined ? { threads: options.threads } : {}),
-  });
+  const partitioned = pipeline.partitionKeys.length > 0;
+  const target: ParquetTarget = {
+    path: partitioned ? outDir : join(outDir, parquetFileName(options.name)),
+    partitionKeys: pipeline.partitionKeys,
+    fileStem: options.name,
+    compression: options.compression ?? "snappy",
+    sourceKey: options.source.key,
+  };
+  const stagingOf = (
+    path: string,
+    layout: { layout: Layout; separator: string; header: readonly string[] | undefined },
+  ): { staging: StagingSource; ignoredColumns: string[] } => {
+    const { csv, ignoredColumns } = matchHeader(pipeline, layout);
+    const staging: StagingSource = {
+      path,
+      layout: layout.layout,
+      separator: layout.separator,
+      schema: pipeline.schema,
+      maxLineBytes: maxRecordBytes + 64,
+      ...(csv ? { csv } : {}),
+    };
+    return { staging, ignoredColumns };
+  };
+  const open = () =>
+    openEngine({
+      tempDirectory: spill,
+      ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    });
+
+  // DuckDB reads the numbered records through a named pipe while the pre-pass writes them (and the file, which the
+  // quarantine step reads); without a pipe, it reads the file once it is complete. CSV only: a JSON file's columns
+  // are matched to its keys by a pass over the whole file first (withJsonKeys).
+  const pipe = join(workDir, "input.pipe");
+  const streamed = (options.pipe ?? true) && pipeline.format.type === "csv" && (await makeFifo(pipe));
+  let engine: Engine | undefined;
+  let copying: Promise<DuckDbResultReader> | undefined;
+  let prepared: PreparedInput;
+  try {
+    prepared = await prepareInput(source, {
+      format: pipeline.format,
+      key: options.source.key,
+      outPath: join(workDir, "input.prepared"),
+      maxRecordBytes,
+      maxDecodedBytes: options.maxDecodedBytes,
+      ...(streamed
+        ? {
+            start: async (layout) => {
+              const { staging } = stagingOf(pipe, layout);
+              engine = await open();
+              const copy = engine.connection.runAndReadAll(copyGoodRowsSql(staging, "rejects", target));
+              copying = copy;
+              return FifoSink.open(pipe, copy);
+            },
+          }
+        : {}),
+    });
+  } catch (error) {
+    // The pipe was closed, so the COPY ends (on part of the file); DuckDB's own failure explains a broken pipe.
+    const failure = copying
+      ? await copying.then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+      : undefined;
+    engine?.close();
+    if (failure !== undefined && !(error instanceof UnreadableFileError)) throw failure;
+    throw error;
+  }
+  const preparedAt = performance.now();
+  const file = stagingOf(prepared.path, prepared);
+  const { ignoredColumns } = file;
+  let staging = file.staging;
   let rowsOut: number;
   let parquet: ParquetFile[];
   const rejectsPath = join(workDir, "rejects.ndjson");
   let rejectsWritten: number;
   try {
+    engine ??= await open();
     const db = engine.connection;
     staging = await withJsonKeys(db, staging, pipeline);
-    const partitioned = pipeline.partitionKeys.length > 0;
-    const target = partitioned ? outDir : join(outDir, parquetFileName(options.name));
-    const copied = await db.runAndReadAll(
-      copyGoodRowsSql(staging, "rejects", {
-        path: target,
-        partitionKeys: pipeline.partitionKeys,
-        fileStem: options.name,
-        compression: options.compression ?? "snappy",
-        sourceKey: options.source.key,
-      }),
-    );
+    const copied = await (copying ?? db.runAndReadAll(copyGoodRowsSql(staging, "rejects", target)));
     rowsOut = Number(copied.getRowObjectsJson()[0]?.["Count"] ?? 0);
     parquet = rowsOut === 0 ? [] : await listParquet(outDir);
     const structural = await db.runAndReadAll(
       `SELECT count(*) AS n FROM (${structuralRejectsSql(staging, "rejects")})`,
     );
     const structuralRows = Number(structural.getRowObjectsJson()[0]?.["n"] ?? 0);
-    // A second scan for bad values only when the counts say there are some.
+    // A second scan (of the file) for bad values only when the counts say there are some.
     const parts = [structuralRejectsSql(staging, "rejects")];
     if (rowsOut + structuralRows !== prepared.rows) parts.push(badRowsSql(staging));
     if (rowsOut + structuralRows === prepared.rows && structuralRows === 0) rejectsWritten = 0;
@@ -156,7 +213,7 @@ export async function convertStream(
       rejectsWritten = Number(written.getRowObjectsJson()[0]?.["Count"] ?? written.rowsChanged);
     }
   } finally {
-    engine.close();
+    engine?.close();
   }
   let quarantine: string | undefined;
   let rowsRejected = 0;
@@ -170,6 +227,7 @@ export async function convertStream(
         "the file's quoting is ambiguous",
     );
   await rm(spill, { recursive: true, force: true });
+  await rm(pipe, { force: true });
   return {
     rowsIn: prepared.rows,
     rowsOut,
@@ -180,6 +238,7 @@ export async function convertStream(
     parquet,
     quarantine,
     ignoredColumns,
+    streamed,
     millis: { prepare: preparedAt - started, convert: performance.now() - preparedAt },
   };
 }

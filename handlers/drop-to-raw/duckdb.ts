@@ -6,6 +6,7 @@ import { join } from "node:path";
 /** The `@duckdb/node-api` module (types only: the code is loaded at run time by {@link loadDuckDb}). */
 export type DuckDbModule = typeof import("@duckdb/node-api");
 export type DuckDbConnection = import("@duckdb/node-api").DuckDBConnection;
+export type DuckDbResultReader = import("@duckdb/node-api").DuckDBResultReader;
 
 /** Where the DuckDB layer puts its packages (layer zip entries are `nodejs/node_modules/...`). */
 export const LAYER_NODE_MODULES = "/opt/nodejs/node_modules";
@@ -49,15 +50,17 @@ export interface EngineOptions {
   readonly tempDirectory: string;
 }
 
+export interface Engine {
+  readonly connection: DuckDbConnection;
+  close(): void;
+}
+
 /**
  * A fresh in-memory DuckDB with bounded memory that only ever touches local files: no extension is installed or
  * loaded from the network (httpfs cannot be downloaded here; S3 I/O is the caller's), and insertion order is not
  * preserved, which is what lets COPY stream instead of buffering.
  */
-export async function openEngine(options: EngineOptions): Promise<{
-  readonly connection: DuckDbConnection;
-  close(): void;
-}> {
+export async function openEngine(options: EngineOptions): Promise<Engine> {
   const duckdb = loadDuckDb();
   const instance = await duckdb.DuckDBInstance.create(":memory:", {
     memory_limit: `${options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB}MB`,

@@ -13,8 +13,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MotoServer, startMoto, stopMoto } from "../../src/local/moto.js";
+import { declarationProblems } from "../../src/pipelines/declaration.js";
 import { type Column, definePipeline, type PipelineDeclaration } from "../../src/pipelines/types.js";
-import { pipelineProblems } from "../../src/pipelines/validate.js";
 import type { QuarantineLine } from "./convert.js";
 import { type DropToRawConfig, processObject, type SourceObject } from "./drop-to-raw.js";
 import { readParquet } from "./testing/parquet.js";
@@ -233,7 +233,7 @@ async function quarantined(pipeline: string): Promise<QuarantineLine[]> {
 describe("a key's newest version wins, whatever the pipeline's shape (moto, versioned drop bucket)", () => {
   it("declares every shape validly", () => {
     // act / assess
-    expect(SHAPES.flatMap((s) => pipelineProblems(s.pipeline))).toEqual([]);
+    expect(SHAPES.flatMap((s) => declarationProblems(s.pipeline))).toEqual([]);
   });
 
   it.each(SHAPES.map((s) => [s.pipeline.name, s] as const))(
