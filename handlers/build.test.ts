@@ -235,7 +235,9 @@ describe("buildHandlers", () => {
       CURATED_BUCKET: "curated",
       LEDGER_TABLE: "runs",
       ALERTS_TOPIC_ARN: "arn:aws:sns:eu-west-1:111111111111:alerts",
-      TRANSFORMS: "{}",
+      TRANSFORMS: '{"orders":"s:orders","airports":"g:airports"}',
+      TRANSFORM_NAME_PREFIX: "lake-curated-",
+      STATE_MACHINE_ARN_PREFIX: "arn:aws:states:eu-west-1:111111111111:stateMachine:",
       PIPELINES: JSON.stringify([...Object.keys(tables), "not_declared"]),
     };
     const url = JSON.stringify(pathToFileURL(join(task, "handler.mjs")).href);

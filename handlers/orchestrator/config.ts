@@ -50,21 +50,44 @@ function zones(name: string, value: unknown, problems: Problems): Record<Zone, s
   return { drop: drop ?? "", raw: raw ?? "", curated: curated ?? "" };
 }
 
-function transforms(value: unknown, problems: Problems): Record<string, Transform> {
+/**
+ * TRANSFORMS, compact so that 50 pipelines fit in Lambda's 4 KB of environment: pipeline -> `s:<name>` (a state
+ * machine) or `g:<name>` (a Glue job), each name without TRANSFORM_NAME_PREFIX, which all of them share; a state
+ * machine's ARN is STATE_MACHINE_ARN_PREFIX (`arn:<partition>:states:<region>:<account>:stateMachine:`) + its name.
+ */
+function transforms(env: NodeJS.ProcessEnv, problems: Problems): Record<string, Transform> {
+  const value = json("TRANSFORMS", env, problems);
   if (value === undefined) return {};
   if (!isObject(value)) {
-    problems.add("TRANSFORMS", "must be an object of pipeline -> transform");
+    problems.add(
+      "TRANSFORMS",
+      'must be an object of pipeline -> "s:<state machine name>" or "g:<Glue job name>"',
+    );
     return {};
   }
+  const namePrefix = problems.optionalText("TRANSFORM_NAME_PREFIX", env.TRANSFORM_NAME_PREFIX) ?? "";
+  const arnPrefix = env.STATE_MACHINE_ARN_PREFIX ?? "";
   const out: Record<string, Transform> = {};
+  const machines: string[] = [];
   for (const [pipeline, t] of Object.entries(value)) {
-    const field = `TRANSFORMS.${pipeline}`;
-    if (isObject(t) && t.kind === "state-machine")
-      out[pipeline] = { kind: "state-machine", arn: problems.text(`${field}.arn`, t.arn) };
-    else if (isObject(t) && t.kind === "glue-job")
-      out[pipeline] = { kind: "glue-job", name: problems.text(`${field}.name`, t.name) };
-    else problems.add(`${field}.kind`, 'must be "state-machine" or "glue-job"');
+    const match = typeof t === "string" ? /^([sg]):(.*)$/.exec(t) : null;
+    const name = `${namePrefix}${match?.[2] ?? ""}`;
+    if (!match || name === "")
+      problems.add(
+        `TRANSFORMS.${pipeline}`,
+        `must be "s:<state machine name>" or "g:<Glue job name>" (the name after TRANSFORM_NAME_PREFIX), got ${JSON.stringify(t)}`,
+      );
+    else if (match[1] === "g") out[pipeline] = { kind: "glue-job", name };
+    else {
+      out[pipeline] = { kind: "state-machine", arn: `${arnPrefix}${name}` };
+      machines.push(pipeline);
+    }
   }
+  if (machines.length > 0 && !/^arn:[^:]+:states:[^:]+:\d{12}:stateMachine:$/.test(arnPrefix))
+    problems.add(
+      "STATE_MACHINE_ARN_PREFIX",
+      `must be "arn:<partition>:states:<region>:<account>:stateMachine:" (the state machines of ${machines.join(", ")}), got ${JSON.stringify(arnPrefix)}`,
+    );
   return out;
 }
 
@@ -91,7 +114,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Orchestrato
     curatedBucket: problems.text("CURATED_BUCKET", env.CURATED_BUCKET),
     ledgerTable: problems.text("LEDGER_TABLE", env.LEDGER_TABLE),
     alertsTopicArn: problems.text("ALERTS_TOPIC_ARN", env.ALERTS_TOPIC_ARN),
-    transforms: transforms(json("TRANSFORMS", env, problems), problems),
+    transforms: transforms(env, problems),
     maxDatesPerRun: wholeNumber("MAX_DATES_PER_RUN", env.MAX_DATES_PER_RUN ?? "31", problems, 1, 100),
     staleClaimSeconds: wholeNumber("STALE_CLAIM_SECONDS", env.STALE_CLAIM_SECONDS ?? "21600", problems, 60),
   };

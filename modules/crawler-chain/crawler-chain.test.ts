@@ -12,7 +12,14 @@ import { AwsContext } from "../aws-context/index.js";
 import { EventFanout } from "../event-fanout/index.js";
 import { CATALOG_ZONES, type CatalogZone, GlueCatalog } from "../glue-catalog/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
-import { CRAWLER_CHAIN_DEFAULTS, CrawlerChain, type CrawlerChainProps } from "./index.js";
+import {
+  CRAWLER_CHAIN_DEFAULTS,
+  CrawlerChain,
+  type CrawlerChainProps,
+  encodeTransforms,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  orchestratorEnvironmentBytes,
+} from "./index.js";
 
 type Block = Record<string, Record<string, Record<string, unknown>>>;
 type Statement = Record<string, unknown>;
@@ -422,7 +429,9 @@ describe("CrawlerChain orchestrator", () => {
         CURATED_BUCKET: "${aws_s3_bucket.zone-curated_bucket.bucket}",
         LEDGER_TABLE: "${aws_dynamodb_table.runs.name}",
         ALERTS_TOPIC_ARN: "${aws_sns_topic.alerts.arn}",
-        TRANSFORMS: "${jsonencode({})}",
+        TRANSFORMS: "{}",
+        TRANSFORM_NAME_PREFIX: "",
+        STATE_MACHINE_ARN_PREFIX: `${ARN}:states:${REGION_ACCOUNT}:stateMachine:`,
         POWERTOOLS_SERVICE_NAME: "lake-orchestrator",
         POWERTOOLS_METRICS_NAMESPACE: "EventLake",
         POWERTOOLS_LOG_LEVEL: "INFO",
@@ -533,6 +542,55 @@ describe("CrawlerChain replaceOnChange (the local-compatibility layer: moto has 
   });
 });
 
+describe("encodeTransforms and orchestratorEnvironmentBytes: what the orchestrator is told of its transforms", () => {
+  it("keeps per pipeline only s: or g: and the name after the prefix all names share, cut after a separator", () => {
+    expect(
+      encodeTransforms({
+        orders_00: { kind: "state-machine", name: "event-lake-test-curated-orders-00" },
+        orders_01: { kind: "state-machine", name: "event-lake-test-curated-orders-01" },
+        clicks: { kind: "glue-job", name: "event-lake-test-curated-clicks" },
+      }),
+    ).toEqual({
+      transforms: '{"orders_00":"s:orders-00","orders_01":"s:orders-01","clicks":"g:clicks"}',
+      namePrefix: "event-lake-test-curated-",
+    });
+    // one name: never all prefix; nothing shared: no prefix; none: nothing
+    expect(encodeTransforms({ orders: { kind: "state-machine", name: "lake-curated-orders" } })).toEqual({
+      transforms: '{"orders":"s:orders"}',
+      namePrefix: "lake-curated-",
+    });
+    expect(
+      encodeTransforms({ a: { kind: "glue-job", name: "alpha" }, b: { kind: "glue-job", name: "beta" } }),
+    ).toEqual({ transforms: '{"a":"g:alpha","b":"g:beta"}', namePrefix: "" });
+    expect(encodeTransforms({})).toEqual({ transforms: "{}", namePrefix: "" });
+  });
+
+  it("counts the variables that grow exactly and the rest at their longest: 50 pipelines of 9 characters fit", () => {
+    const pipelines = Array.from({ length: 50 }, (_, i) => `orders_${String(i).padStart(2, "0")}`);
+    const transforms = Object.fromEntries(
+      pipelines.map((p) => [
+        p,
+        { kind: "state-machine" as const, name: `event-lake-sandbox-curated-${p.replace("_", "-")}` },
+      ]),
+    );
+    const { transforms: encoded, namePrefix } = encodeTransforms(transforms);
+
+    expect(orchestratorEnvironmentBytes(pipelines, transforms)).toBe(
+      1000 +
+        "PIPELINES".length +
+        JSON.stringify(pipelines).length +
+        "TRANSFORMS".length +
+        encoded.length +
+        "TRANSFORM_NAME_PREFIX".length +
+        namePrefix.length +
+        "STATE_MACHINE_ARN_PREFIX".length +
+        "arn:aws-us-gov:states:ap-southeast-2:123456789012:stateMachine:".length,
+    );
+    expect(orchestratorEnvironmentBytes(pipelines, transforms)).toBe(2713);
+    expect(orchestratorEnvironmentBytes(pipelines, transforms)).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
+  });
+});
+
 describe("CrawlerChain transforms", () => {
   it("starts a pipeline's state machine, and may start only that one", () => {
     const { one, statements } = synth(
@@ -548,15 +606,18 @@ describe("CrawlerChain transforms", () => {
         },
       },
     );
+    // the handler makes the ARN of STATE_MACHINE_ARN_PREFIX + TRANSFORM_NAME_PREFIX + the name after "s:"
     expect(
       (
         one("resource", "aws_lambda_function", "chain_orchestrator_function")["environment"] as {
           variables: Record<string, string>;
         }
-      ).variables["TRANSFORMS"],
-    ).toBe(
-      '${jsonencode({"orders" = {"kind" = "state-machine", "arn" = aws_sfn_state_machine.machine.arn}})}',
-    );
+      ).variables,
+    ).toMatchObject({
+      TRANSFORMS: '{"orders":"s:m"}',
+      TRANSFORM_NAME_PREFIX: "",
+      STATE_MACHINE_ARN_PREFIX: `${ARN}:states:${REGION_ACCOUNT}:stateMachine:`,
+    });
     expect(statements("chain_orchestrator_policy_document")).toContainEqual({
       actions: ["states:StartExecution"],
       resources: ["${aws_sfn_state_machine.machine.arn}"],
@@ -617,8 +678,8 @@ describe("CrawlerChain transforms", () => {
         one("resource", "aws_lambda_function", "chain_orchestrator_function")["environment"] as {
           variables: Record<string, string>;
         }
-      ).variables["TRANSFORMS"],
-    ).toBe('${jsonencode({"orders" = {"kind" = "glue-job", "name" = aws_glue_job.job.name}})}');
+      ).variables,
+    ).toMatchObject({ TRANSFORMS: '{"orders":"g:orders"}', TRANSFORM_NAME_PREFIX: "lake-curated-" });
     expect(statements("chain_orchestrator_policy_document")).toContainEqual({
       actions: ["glue:GetJobRun", "glue:StartJobRun"],
       resources: [`${ARN}:glue:${REGION_ACCOUNT}:job/\${aws_glue_job.job.name}`],
@@ -631,8 +692,36 @@ describe("CrawlerChain transforms", () => {
     ).toEqual([]);
   });
 
+  it("names a state machine without a literal name by reference, counted at the longest name AWS allows", () => {
+    const { one } = synth(
+      {},
+      {
+        wire: (chain, stack) => {
+          const named = new SfnStateMachine(stack, "named", {
+            name: "lake-orders",
+            roleArn: "r",
+            definition: "{}",
+          });
+          const unnamed = new SfnStateMachine(stack, "unnamed", { roleArn: "r", definition: "{}" });
+          chain.addTransform("orders", { stateMachine: named });
+          chain.addTransform("clickstream", { stateMachine: unnamed });
+        },
+      },
+    );
+    expect(
+      (
+        one("resource", "aws_lambda_function", "chain_orchestrator_function")["environment"] as {
+          variables: Record<string, string>;
+        }
+      ).variables,
+    ).toMatchObject({
+      TRANSFORMS: '{"orders":"s:lake-orders","clickstream":"s:${aws_sfn_state_machine.unnamed.name}"}',
+      TRANSFORM_NAME_PREFIX: "",
+    });
+  });
+
   it("refuses, naming Lambda's 4 KB limit and the fix, the transform that would overflow the orchestrator's environment", () => {
-    const pipelines = Array.from({ length: 30 }, (_, i) => `pipeline_${String(i).padStart(2, "0")}`);
+    const pipelines = Array.from({ length: 100 }, (_, i) => `pipeline_${String(i).padStart(3, "0")}`);
     const added: string[] = [];
 
     expect(() =>
@@ -642,7 +731,7 @@ describe("CrawlerChain transforms", () => {
           wire: (chain, stack) => {
             for (const pipeline of pipelines) {
               const machine = new SfnStateMachine(stack, `machine-${pipeline}`, {
-                name: `event-lake-test-curated-${pipeline}`,
+                name: `event-lake-sandbox-curated-${pipeline.replace("_", "-")}`,
                 roleArn: "r",
                 definition: "{}",
               });
@@ -653,9 +742,9 @@ describe("CrawlerChain transforms", () => {
         },
       ),
     ).toThrow(
-      "CrawlerChain.addTransform(\"pipeline_17\"): the orchestrator's environment would be about 4131 bytes with 18 transforms (PIPELINES and TRANSFORMS grow with every pipeline, a state machine's ARN about 64 bytes each); Lambda allows 4096 bytes of environment variables in all. Split the pipelines over two lake stacks, or give the orchestrator its transforms another way than its environment (handlers/orchestrator/config.ts)",
+      "CrawlerChain.addTransform(\"pipeline_062\"): the orchestrator's environment would be 4114 bytes with 63 transforms (PIPELINES and TRANSFORMS grow with every pipeline: its name twice and its transform's name after the prefix all share, 1000 bytes allowed for the other variables); Lambda allows 4096 bytes of environment variables in all. Shorten the pipeline names or split the pipelines over two lake stacks",
     );
-    expect(added).toHaveLength(17);
+    expect(added).toHaveLength(62);
   });
 
   it("refuses a transform for an unknown pipeline, and a second one for the same pipeline", () => {

@@ -6,7 +6,7 @@ import type { GlueJob } from "@cdktf/provider-aws/lib/glue-job";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { DataResource, Fn, Lazy } from "cdktf";
+import { DataResource, Fn, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import { queueNotEmptyAlarm } from "../alerts/index.js";
 import { CATALOG_ZONES, type CatalogZone } from "../glue-catalog/index.js";
@@ -15,10 +15,12 @@ import { TracedFunction } from "../traced-function/index.js";
 import { type CrawlerChainProps, CRAWLER_CHAIN_DEFAULTS as DEFAULTS } from "./crawler-chain-props.js";
 import { inlinePolicy } from "./inline-policy.js";
 
-/** What the orchestrator starts once raw is crawled, per pipeline (the TRANSFORMS environment variable). */
-export type TransformTarget =
-  | { readonly kind: "state-machine"; readonly arn: string }
-  | { readonly kind: "glue-job"; readonly name: string };
+/** What the orchestrator starts once raw is crawled, per pipeline: a state machine or a Glue job, by name. */
+export interface TransformTarget {
+  readonly kind: "state-machine" | "glue-job";
+  /** The physical name: a literal as a rule, or a token (then counted at the longest name AWS allows). */
+  readonly name: string;
+}
 
 /**
  * Crawlers for the drop, raw and curated zones in S3 event mode (each reads its zone's catalog queue, never the
@@ -38,8 +40,6 @@ export class CrawlerChain extends Construct {
   private readonly transforms: Record<string, TransformTarget> = {};
   /** One statement per kind of transform, its resources growing with addTransform (not a statement each). */
   private readonly startable: Partial<Record<TransformTarget["kind"], string[]>> = {};
-  /** The orchestrator's environment, estimated at its largest once resolved (see transformEntryBytes). */
-  private environmentBytes: number;
   readonly props: CrawlerChainProps;
 
   constructor(scope: Construct, id: string, props: CrawlerChainProps) {
@@ -47,9 +47,6 @@ export class CrawlerChain extends Construct {
     // Validate.
     validate(props);
     this.props = props;
-    this.environmentBytes =
-      FIXED_ENVIRONMENT_BYTES +
-      props.pipelines.reduce((sum, p) => sum + p.length + 3, "PIPELINES".length + 2);
     const aws = props.context;
     const timeout = props.timeoutSeconds ?? DEFAULTS.timeoutSeconds;
 
@@ -226,7 +223,12 @@ export class CrawlerChain extends Construct {
         CURATED_BUCKET: props.zones.curated.bucket.bucket,
         LEDGER_TABLE: props.ledger.name,
         ALERTS_TOPIC_ARN: props.alerts.arn,
-        TRANSFORMS: Lazy.stringValue({ produce: () => Fn.jsonencode(this.transforms) }),
+        // Per pipeline only a name, and that without the prefix all the names share: full ARNs took 4 KB at 19.
+        TRANSFORMS: Lazy.stringValue({ produce: () => encodeTransforms(this.transforms).transforms }),
+        TRANSFORM_NAME_PREFIX: Lazy.stringValue({
+          produce: () => encodeTransforms(this.transforms).namePrefix,
+        }),
+        STATE_MACHINE_ARN_PREFIX: aws.arn("states", "stateMachine:"),
       },
     });
     const fn = this.orchestrator;
@@ -275,23 +277,27 @@ export class CrawlerChain extends Construct {
       throw new Error(`CrawlerChain.addTransform: "${pipeline}" is not a pipeline of this chain`);
     if (this.transforms[pipeline])
       throw new Error(`CrawlerChain.addTransform: "${pipeline}" already has a transform`);
-    const name = "stateMachine" in target ? target.stateMachine.nameInput : target.job.nameInput;
-    this.environmentBytes += transformEntryBytes(pipeline, "stateMachine" in target, name);
-    if (this.environmentBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES)
+    const transform: TransformTarget =
+      "stateMachine" in target
+        ? { kind: "state-machine", name: target.stateMachine.nameInput ?? target.stateMachine.name }
+        : { kind: "glue-job", name: target.job.nameInput ?? target.job.name };
+    const bytes = orchestratorEnvironmentBytes(this.props.pipelines, {
+      ...this.transforms,
+      [pipeline]: transform,
+    });
+    if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES)
       throw new Error(
-        `CrawlerChain.addTransform("${pipeline}"): the orchestrator's environment would be about ${this.environmentBytes} bytes with ${Object.keys(this.transforms).length + 1} transforms (PIPELINES and TRANSFORMS grow with every pipeline, a state machine's ARN about ${ARN_ESTIMATE_BYTES} bytes each); Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes of environment variables in all. Split the pipelines over two lake stacks, or give the orchestrator its transforms another way than its environment (handlers/orchestrator/config.ts)`,
+        `CrawlerChain.addTransform("${pipeline}"): the orchestrator's environment would be ${bytes} bytes with ${Object.keys(this.transforms).length + 1} transforms (PIPELINES and TRANSFORMS grow with every pipeline: its name twice and its transform's name after the prefix all share, ${FIXED_ENVIRONMENT_BYTES} bytes allowed for the other variables); Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes of environment variables in all. Shorten the pipeline names or split the pipelines over two lake stacks`,
       );
-    if ("stateMachine" in target) {
-      this.transforms[pipeline] = { kind: "state-machine", arn: target.stateMachine.arn };
+    this.transforms[pipeline] = transform;
+    if ("stateMachine" in target)
       this.allowStart("state-machine", ["states:StartExecution"], target.stateMachine.arn);
-    } else {
-      this.transforms[pipeline] = { kind: "glue-job", name: target.job.name };
+    else
       this.allowStart(
         "glue-job",
         ["glue:GetJobRun", "glue:StartJobRun"],
         this.props.context.arn("glue", `job/${target.job.name}`),
       );
-    }
   }
 
   /**
@@ -317,17 +323,68 @@ export class CrawlerChain extends Construct {
 /** Lambda's limit on a function's environment variables, names and values together. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 /**
- * The orchestrator's variables that do not grow with the pipelines (names, buckets, table, topic ARN, Powertools),
- * resolved, at their longest: physical names are capped by the naming helper.
+ * The orchestrator's variables that do not grow with the pipelines (CRAWLERS, DATABASES, the buckets, the ledger
+ * table, the topic ARN, Powertools' and NODE_OPTIONS): an allowance: about 600 bytes resolved in test and sandbox.
  */
 const FIXED_ENVIRONMENT_BYTES = 1000;
-/** `arn:aws-us-gov:states:ap-southeast-2:123456789012:stateMachine:` or a Glue job's `"name"`, at their longest. */
-const ARN_ESTIMATE_BYTES = 64;
+/** `arn:aws-us-gov:states:ap-southeast-2:123456789012:stateMachine:`: STATE_MACHINE_ARN_PREFIX at its longest. */
+const ARN_PREFIX_MAX_BYTES = 63;
+/** The longest names AWS allows, for a name that is a token at synth time. */
+const NAME_MAX_BYTES: Record<TransformTarget["kind"], number> = { "state-machine": 80, "glue-job": 255 };
+const KIND_CODE: Record<TransformTarget["kind"], string> = { "state-machine": "s", "glue-job": "g" };
 
-/** One pipeline's entry in TRANSFORMS, `"p":{"kind":"state-machine","arn":"<arn>"},`, resolved. */
-function transformEntryBytes(pipeline: string, stateMachine: boolean, name: string | undefined): number {
-  const target = (name ?? "").length + (stateMachine ? ARN_ESTIMATE_BYTES : 0);
-  return pipeline.length + target + 40;
+/**
+ * TRANSFORMS and TRANSFORM_NAME_PREFIX as handlers/orchestrator/config.ts reads them: pipeline -> `s:<name>` (state
+ * machine) or `g:<name>` (Glue job), each name without the prefix the names share (cut after its last separator,
+ * so that no name is all prefix; none if a name is a token).
+ */
+export function encodeTransforms(transforms: Readonly<Record<string, TransformTarget>>): {
+  transforms: string;
+  namePrefix: string;
+} {
+  const names = Object.values(transforms).map((t) => t.name);
+  let namePrefix = names.some((n) => Token.isUnresolved(n)) ? "" : (names[0] ?? "");
+  for (const name of names) while (!name.startsWith(namePrefix)) namePrefix = namePrefix.slice(0, -1);
+  const cut = namePrefix.search(/[^a-zA-Z0-9][a-zA-Z0-9]*$/);
+  namePrefix = cut === -1 ? "" : namePrefix.slice(0, cut + 1);
+  return {
+    transforms: JSON.stringify(
+      Object.fromEntries(
+        Object.entries(transforms).map(([p, t]) => [
+          p,
+          `${KIND_CODE[t.kind]}:${t.name.slice(namePrefix.length)}`,
+        ]),
+      ),
+    ),
+    namePrefix,
+  };
+}
+
+/**
+ * The orchestrator's environment once resolved, in bytes: PIPELINES, TRANSFORMS and TRANSFORM_NAME_PREFIX as they
+ * will be (a token name at the longest name AWS allows), STATE_MACHINE_ARN_PREFIX at its longest, and the allowance
+ * for the rest.
+ */
+export function orchestratorEnvironmentBytes(
+  pipelines: readonly string[],
+  transforms: Readonly<Record<string, TransformTarget>>,
+): number {
+  const { transforms: encoded, namePrefix } = encodeTransforms(transforms);
+  const tokens = Object.values(transforms)
+    .filter((t) => Token.isUnresolved(t.name))
+    .reduce((sum, t) => sum + NAME_MAX_BYTES[t.kind] - t.name.length, 0);
+  return (
+    FIXED_ENVIRONMENT_BYTES +
+    "PIPELINES".length +
+    JSON.stringify(pipelines).length +
+    "TRANSFORMS".length +
+    encoded.length +
+    tokens +
+    "TRANSFORM_NAME_PREFIX".length +
+    namePrefix.length +
+    "STATE_MACHINE_ARN_PREFIX".length +
+    ARN_PREFIX_MAX_BYTES
+  );
 }
 
 /** `cron(M H D M W Y)` whose minute is one fixed number: at most one run an hour. */
