@@ -1,4 +1,5 @@
 import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { AwsContext } from "../aws-context/index.js";
 import type { ConsumerQueue } from "../event-fanout/index.js";
@@ -47,6 +48,11 @@ export interface CrawlerChainProps {
   readonly timeoutSeconds?: number;
   /** Run the orchestrator in these private subnets (TracedFunction's `vpc`). @default not in a VPC */
   readonly vpc?: FunctionVpc;
+  /**
+   * The key the orchestrator's log group is encrypted with (TracedFunction's `logKey`; its policy must let CloudWatch
+   * Logs use it for `/aws/lambda/<names.function>`). @default a rotating key of the orchestrator's own
+   */
+  readonly logKey?: KmsKey;
 }
 
 /** Defaults, in one place so tests and docs can pin them. */

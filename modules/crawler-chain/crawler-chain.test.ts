@@ -34,7 +34,11 @@ function synth(
   props: Partial<
     Omit<CrawlerChainProps, "context" | "catalog" | "zones" | "queues" | "ledger" | "alerts">
   > = {},
-  options: { encryptedAlerts?: boolean; wire?: (chain: CrawlerChain, stack: TerraformStack) => void } = {},
+  options: {
+    encryptedAlerts?: boolean;
+    sharedLogKey?: boolean;
+    wire?: (chain: CrawlerChain, stack: TerraformStack) => void;
+  } = {},
 ) {
   const stack = new TerraformStack(Testing.app(), "test");
   const context = new AwsContext(stack, "context");
@@ -88,6 +92,7 @@ function synth(
     code: { zipPath: "/lake/dist/handlers/orchestrator.zip", sha256: "b3JjaGVzdHJhdG9y" },
     ledger,
     alerts,
+    ...(options.sharedLogKey ? { logKey: new KmsKey(stack, "shared-logs-key", {}) } : {}),
     ...props,
   });
   options.wire?.(chain, stack);
@@ -414,7 +419,20 @@ describe("CrawlerChain orchestrator", () => {
     expect(one("resource", "aws_cloudwatch_log_group", "chain_orchestrator_log-group")).toEqual({
       name: "/aws/lambda/lake-orchestrator",
       retention_in_days: 30,
+      kms_key_id: "${aws_kms_key.chain_orchestrator_log-key.arn}",
     });
+  });
+
+  it("encrypts the orchestrator's logs with the caller's key when given one, and makes none of its own", () => {
+    // act
+    const { json, one } = synth({}, { sharedLogKey: true });
+
+    // assess
+    expect(one("resource", "aws_cloudwatch_log_group", "chain_orchestrator_log-group")["kms_key_id"]).toBe(
+      "${aws_kms_key.shared-logs-key.arn}",
+    );
+    expect(Object.keys(json.resource["aws_kms_key"] ?? {})).toContain("shared-logs-key");
+    expect(Object.keys(json.resource["aws_kms_key"] ?? {})).not.toContain("chain_orchestrator_log-key");
   });
 
   it("is told the crawlers, databases, pipelines, raw and curated buckets, ledger and alerts topic; no transforms yet", () => {

@@ -213,6 +213,7 @@ export class CrawlerChain extends Construct {
       memorySize: DEFAULTS.memorySize,
       timeout,
       ...(props.vpc ? { vpc: props.vpc } : {}),
+      ...(props.logKey ? { logKey: props.logKey } : {}),
       environment: {
         CRAWLERS: Fn.jsonencode(Object.fromEntries(CATALOG_ZONES.map((z) => [z, crawlers[z].name]))),
         DATABASES: Fn.jsonencode(

@@ -73,6 +73,7 @@ export function buildAnalytics(
     eventSourceMappingEnabled: compat.eventSourceMappingsEnabled,
     replaceOnChange: !compat.glueCrawlerUpdates,
     vpc: functionVpc(parts),
+    logKey: parts.logsKey,
   });
 
   const forceDestroy = { enabled: compat.isLocal, acknowledgeQueryLoss: compat.isLocal };
