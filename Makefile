@@ -237,6 +237,10 @@ fmt: install ## Format and apply safe lint fixes
 diagram: install handlers ## Redraw docs/architecture.svg from the synthesized test stack (Graphviz as wasm)
 	@node --import tsx src/cli/diagram.ts
 
+.PHONY: resources
+resources: install handlers ## Regenerate docs/resources.md: which module creates which Terraform resource type
+	@node --import tsx src/cli/resources.ts
+
 .PHONY: baseline
 baseline: install handlers ## Record new stateful resources in src/guard/baseline (removals need --accept-removals by hand)
 	@node --import tsx src/cli/baseline.ts --update
