@@ -50,7 +50,7 @@ describe("checkCredentials", () => {
 
     expect(message?.split("\n")).toEqual([
       'No usable AWS credentials for ENV=test (account 111111111111, profile "nobody"): Could not load credentials from any providers',
-      'Set up the "nobody" profile in ~/.aws/config as the README\'s "Environments and credentials" section shows,',
+      'Set up the "nobody" profile in ~/.aws/config as docs/environments.md shows,',
       "or export AWS credentials (e.g. from SSO or OIDC), then run the target again.",
       `No usable AWS credentials for the state backend (bucket ${lake.state.bucket}, account ${lake.state.accountId}, profile "default"): Could not load credentials from any providers`,
       'Set up the "default" profile in ~/.aws/config, or point state.profile (EVENT_LAKE_STATE_PROFILE) at a profile that can assume the state role, then run the target again.',

@@ -34,7 +34,7 @@ export async function checkCredentials(
   if (envReason !== undefined)
     problems.push(
       `No usable AWS credentials for ENV=${env.name} (account ${env.accountId}, ${how}): ${envReason}`,
-      `Set up ${profile ? `the "${profile}" profile in ~/.aws/config` : "credentials"} as the README's "Environments and credentials" section shows,`,
+      `Set up ${profile ? `the "${profile}" profile in ~/.aws/config` : "credentials"} as docs/environments.md shows,`,
       `or export AWS credentials (e.g. from SSO or OIDC), then run the target again.`,
     );
   // The backend starts from its own profile; checked apart only when it is another one than the provider's.

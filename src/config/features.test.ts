@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { FEATURE_DEFAULTS, featureDefaults } from "./features.js";
 import { ENVIRONMENT_NAMES, type FeatureConfig } from "./types.js";
 
-/** The rows of the README's "Features and what they cost" table: first cell, default cell. */
-function readmeRows(): { keys: string[]; defaults: string; turnsOn: string; costs: string }[] {
-  const readme = readFileSync("README.md", "utf8");
-  const section = readme.split("## Features and what they cost")[1]?.split("\n## ")[0] ?? "";
+/** The rows of docs/features.md's "Features and what they cost" table: first cell, default cell. */
+function tableRows(): { keys: string[]; defaults: string; turnsOn: string; costs: string }[] {
+  const page = readFileSync("docs/features.md", "utf8");
+  const section = page.split("# Features and what they cost")[1]?.split("\n## ")[0] ?? "";
   return section
     .split("\n")
     .filter((line) => line.startsWith("| `"))
@@ -16,8 +16,8 @@ function readmeRows(): { keys: string[]; defaults: string; turnsOn: string; cost
     });
 }
 
-describe("the README's features table", () => {
-  const rows = readmeRows();
+describe("the features table in docs/features.md", () => {
+  const rows = tableRows();
 
   it("has one row for every feature, and nothing else", () => {
     expect(rows.flatMap((r) => r.keys).sort()).toEqual(Object.keys(FEATURE_DEFAULTS).sort());

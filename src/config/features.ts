@@ -3,7 +3,7 @@ import type { EnvironmentName, FeatureConfig } from "./types.js";
 /**
  * What each environment builds when its config says nothing. Everything that costs money by the hour or needs an
  * account-level subscription is off, except SageMaker in sandbox (the data scientists' environment), as issue #6
- * asks. The README's "Features and what they cost" table lists each one; a test keeps the two in step.
+ * asks. docs/features.md ("Features and what they cost") lists each one; a test keeps the two in step.
  */
 export const FEATURE_DEFAULTS: FeatureConfig = {
   natGateway: false,

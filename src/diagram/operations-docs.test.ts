@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type StackJson, synthApp } from "../testing/synth.js";
@@ -92,13 +92,19 @@ describe("docs/operations.md", () => {
   });
 });
 
-describe("links in docs/*.md", () => {
-  it.each(["operations.md", "delivery.md", "troubleshooting.md"])("resolve in docs/%s", (file) => {
-    const text = readFileSync(join("docs", file), "utf8");
+describe("relative links in README.md and docs/*.md", () => {
+  const pages = [
+    "README.md",
+    ...readdirSync("docs")
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+  ];
+  it.each(pages.sort())("resolve in %s", (file) => {
+    const text = readFileSync(file, "utf8");
     const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
       .map((m) => m[1] as string)
       .filter((t) => !/^[a-z]+:/.test(t));
 
-    expect(targets.filter((t) => !existsSync(join(dirname(join("docs", file)), t)))).toEqual([]);
+    expect(targets.filter((t) => !existsSync(join(dirname(file), t)))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import type { EnvironmentConfig } from "../config/types.js";
 /**
  * The one place that knows how moto 5.2.1 differs from AWS. Every gap makes the provider retry a 500 for 20
  * minutes or more, so it shows up as a hang, not an error. Stacks never test `env.name === "local"` themselves:
- * they read the settings `compatFor` returns. The README's local section lists every gap below (a test checks).
+ * they read the settings `compatFor` returns. docs/local-gaps.md lists every gap below (a test checks).
  */
 export interface LocalGap {
   readonly id: string;

@@ -125,7 +125,7 @@ export function runTerraform(
       if (timedOut)
         reject(
           new TerraformError(
-            `${step} did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped. Against moto this is usually an API moto lacks, which the provider retries for 20 minutes; see the README's local section.\n${tail(stderr.trim() ? stderr : stdout)}`,
+            `${step} did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped. Against moto this is usually an API moto lacks, which the provider retries for 20 minutes; see docs/local-gaps.md.\n${tail(stderr.trim() ? stderr : stdout)}`,
           ),
         );
       else if (code !== 0)

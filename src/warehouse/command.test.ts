@@ -85,7 +85,7 @@ describe("warehouse/schema: no warehouse in this stack", () => {
     // Assess
     expect(await code).toBe(1);
     expect(err).toEqual([
-      "ENV=local has no warehouse: moto has no Redshift Serverless (and its provisioned cluster lacks what the provider's waiter needs), so the local stack leaves Redshift out; see the README's local gaps.",
+      "ENV=local has no warehouse: moto has no Redshift Serverless (and its provisioned cluster lacks what the provider's waiter needs), so the local stack leaves Redshift out; see docs/local-gaps.md.",
     ]);
     expect(err[0]).toBe(LOCAL_HAS_NO_WAREHOUSE);
     expect(out).toEqual([]);

@@ -40,7 +40,7 @@ export const WAREHOUSE_SCHEMA_USAGE =
   " 1: no warehouse, or a statement failed; 2: usage, config or Terraform.";
 
 export const LOCAL_HAS_NO_WAREHOUSE =
-  "ENV=local has no warehouse: moto has no Redshift Serverless (and its provisioned cluster lacks what the provider's waiter needs), so the local stack leaves Redshift out; see the README's local gaps.";
+  "ENV=local has no warehouse: moto has no Redshift Serverless (and its provisioned cluster lacks what the provider's waiter needs), so the local stack leaves Redshift out; see docs/local-gaps.md.";
 
 /** What to do when the statements could not read the admin secret. */
 export const SECRET_ACCESS_HINT =
