@@ -24,7 +24,7 @@ export interface EnvironmentConfig {
   /** Where CloudWatch alarms are e-mailed; no subscription when unset. */
   readonly alertEmail?: string;
   readonly tags: Readonly<Record<string, string>>;
-  /** What this environment builds beyond the core lake, and what it pays for (README: "Features and what they cost"). */
+  /** What this environment builds beyond the core lake, and what it pays for (docs/features.md). */
   readonly features: FeatureConfig;
   /**
    * Who may assume the roles people and their systems use. Unset lists admit the account's principals carrying a tag
