@@ -5,7 +5,11 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { queueNotEmptyAlarm } from "../../modules/alerts/index.js";
-import { type AccountTrust, accountTrustStatement } from "../../modules/aws-context/index.js";
+import {
+  type AccountTrust,
+  accountTrustStatement,
+  serviceTrustStatement,
+} from "../../modules/aws-context/index.js";
 import { DeliveryStream } from "../../modules/delivery-stream/index.js";
 import { LedgerTable } from "../../modules/ledger-table/index.js";
 import { RolePolicy } from "../../modules/role-policy/index.js";
@@ -78,13 +82,7 @@ export function buildIngest(
     });
 
   const trust = new DataAwsIamPolicyDocument(scope, "ingest-scheduler-trust", {
-    statement: [
-      {
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: [context.servicePrincipal("scheduler")] }],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [context.accountId] }],
-      },
-    ],
+    statement: [serviceTrustStatement(context, ["scheduler"])],
   });
   const role = new IamRole(scope, "ingest-scheduler-role", {
     name: physicalName(env.prefix, ["ingest", "scheduler"], NAME_LIMITS.iamRole),
