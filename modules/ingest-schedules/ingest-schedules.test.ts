@@ -1,10 +1,8 @@
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { Alerts } from "../alerts/index.js";
-import { AwsContext } from "../aws-context/index.js";
 import { TracedFunction } from "../traced-function/index.js";
 import { ingestSchedulesExample } from "./example.js";
-import { INGEST_SCHEDULE_DEFAULTS, IngestSchedules, type ScheduledInvocation } from "./index.js";
+import { INGEST_SCHEDULE_DEFAULTS, type ScheduledInvocation } from "./index.js";
 
 type Json = {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -17,22 +15,12 @@ function synthExample(): Json {
   return JSON.parse(Testing.synth(stack)) as Json;
 }
 
+/** The example's schedules (invoked once already) and its function. */
 function build() {
   const stack = new TerraformStack(Testing.app(), "test");
-  const context = new AwsContext(stack, "context");
-  const alerts = new Alerts(stack, "alerts", { context, topicName: "t-alerts" });
-  const schedules = new IngestSchedules(stack, "ingest", {
-    context,
-    names: { failureQueue: "t-failures", role: "t-scheduler" },
-    alerts: alerts.topic,
-  });
-  const fn = new TracedFunction(stack, "fn", {
-    functionName: "t-ingest",
-    context,
-    code: { zipPath: "/x.zip" },
-    memorySize: 128,
-    timeout: 10,
-  });
+  const schedules = ingestSchedulesExample(stack);
+  const fn = stack.node.findChild("ingest-function");
+  if (!(fn instanceof TracedFunction)) throw new Error("the example no longer builds ingest-function");
   return { schedules, fn };
 }
 
@@ -112,14 +100,10 @@ describe("IngestSchedules", () => {
     ]);
   });
 
-  it("names every bad schedule at once: a name over 64 characters, a key given twice, a second call", () => {
+  it("names every problem at once: a second call, a name over 64 characters, a key given twice", () => {
     const { schedules, fn } = build();
     expect(() => schedules.invoke(fn.function, [rates, { ...rates, scheduleName: "n".repeat(65) }])).toThrow(
-      `IngestSchedules "ingest": schedule name "${"n".repeat(65)}" has 65 characters, at most 64; schedule key "rates" appears twice: keys name the schedules' construct ids`,
-    );
-    schedules.invoke(fn.function, [rates]);
-    expect(() => schedules.invoke(fn.function, [{ ...rates, key: "other" }])).toThrow(
-      'IngestSchedules "ingest": invoke was already called: pass every schedule in one call',
+      `IngestSchedules "ingest": invoke was already called: pass every schedule in one call; schedule name "${"n".repeat(65)}" has 65 characters, at most 64; schedule key "rates" appears twice: keys name the schedules' construct ids`,
     );
   });
 });
