@@ -3,7 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Construct } from "constructs";
-import { type Grantee, logGroupKey } from "../aws-context/index.js";
+import { type Grantee, logGroupKey, serviceTrustStatement } from "../aws-context/index.js";
 import { inlinePolicy } from "../crawler-chain/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { LOG_RETENTION_DAYS } from "../traced-function/index.js";
@@ -112,11 +112,7 @@ export class AuditTrail extends Construct {
     });
     const trust = new DataAwsIamPolicyDocument(this, "log-role-trust", {
       statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [aws.servicePrincipal("cloudtrail")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] }],
-        },
+        serviceTrustStatement(aws, ["cloudtrail"], { sourceAccount: false, sourceArns: [trailArn] }),
       ],
     });
     const role = new IamRole(this, "log-role", {

@@ -8,3 +8,4 @@ export {
   logsKeyStatement,
 } from "./key-policy.js";
 export { logGroupKey } from "./log-group-key.js";
+export { type ServiceTrust, serviceTrustStatement } from "./service-trust.js";

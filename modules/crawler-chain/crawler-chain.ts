@@ -9,6 +9,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { DataResource, Fn, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import { queueNotEmptyAlarm } from "../alerts/index.js";
+import { serviceTrustStatement } from "../aws-context/index.js";
 import { CATALOG_ZONES, type CatalogZone } from "../glue-catalog/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { TracedFunction } from "../traced-function/index.js";
@@ -55,13 +56,7 @@ export class CrawlerChain extends Construct {
     // together) and to the zone's key policy (32 KB at most); per pipeline, 50 pipelines needed about 78 KB. Raw and
     // curated hold nothing but the pipelines' data; drop also holds `_firehose-errors/`, which no target covers.
     const trust = new DataAwsIamPolicyDocument(this, "crawler-trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [aws.servicePrincipal("glue")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] }],
-        },
-      ],
+      statement: [serviceTrustStatement(aws, ["glue"])],
     });
     this.role = new IamRole(this, "crawler-role", {
       name: props.names.crawlerRole,

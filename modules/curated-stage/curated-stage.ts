@@ -11,7 +11,7 @@ import { Construct } from "constructs";
 import { projectRoot } from "../../src/config/index.js";
 import { curatedLayout } from "../../src/sql/layout.js";
 import { insertFormatTemplate, type TransformTables } from "../../src/sql/statements.js";
-import { type AwsContext, type Grantee, logGroupKey } from "../aws-context/index.js";
+import { type AwsContext, type Grantee, logGroupKey, serviceTrustStatement } from "../aws-context/index.js";
 import { inlinePolicy } from "../crawler-chain/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { LOG_RETENTION_DAYS } from "../traced-function/index.js";
@@ -74,15 +74,7 @@ export class CuratedStage extends Construct {
 
   private role_(props: CuratedStageProps, service: string): { role: IamRole; policy: RolePolicy } {
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [props.context.servicePrincipal(service)] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.context.accountId] },
-          ],
-        },
-      ],
+      statement: [serviceTrustStatement(props.context, [service])],
     });
     const role = new IamRole(this, "role", {
       name: props.name,

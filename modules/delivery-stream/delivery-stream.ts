@@ -6,7 +6,12 @@ import { KinesisFirehoseDeliveryStream } from "@cdktf/provider-aws/lib/kinesis-f
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { type Grantee, keyAdminStatement, logsKeyStatement } from "../aws-context/index.js";
+import {
+  type Grantee,
+  keyAdminStatement,
+  logsKeyStatement,
+  serviceTrustStatement,
+} from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { LOG_RETENTION_DAYS } from "../traced-function/index.js";
 import type { ZoneBucket } from "../zone-bucket/index.js";
@@ -83,13 +88,7 @@ export class DeliveryStream extends Construct {
 
     // Build: the delivery role, Firehose of this account only.
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [aws.servicePrincipal("firehose")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] }],
-        },
-      ],
+      statement: [serviceTrustStatement(aws, ["firehose"])],
     });
     this.role = new IamRole(this, "role", {
       name: props.names.role,

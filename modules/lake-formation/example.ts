@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { Construct } from "constructs";
 import orders from "../../src/pipelines/definitions/orders.js";
 import { AthenaWorkgroup } from "../athena-workgroup/index.js";
-import { AwsContext } from "../aws-context/index.js";
+import { AwsContext, serviceTrustStatement } from "../aws-context/index.js";
 import { GlueCatalog } from "../glue-catalog/index.js";
 import { Personas } from "../personas/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
@@ -52,12 +52,7 @@ export function lakeFormationExample(scope: Construct): LakeFormationZones {
   });
   // In the lake this is CrawlerChain.role; any role that creates tables or partitions in a zone is listed.
   const glueTrust = new DataAwsIamPolicyDocument(scope, "crawler-trust", {
-    statement: [
-      {
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: [context.servicePrincipal("glue")] }],
-      },
-    ],
+    statement: [serviceTrustStatement(context, ["glue"])],
   });
   const crawlers = new IamRole(scope, "crawler-role", {
     name: "event-lake-test-crawlers",

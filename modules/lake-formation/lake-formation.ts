@@ -9,6 +9,7 @@ import { LakeformationResource } from "@cdktf/provider-aws/lib/lakeformation-res
 import { LakeformationResourceLfTags } from "@cdktf/provider-aws/lib/lakeformation-resource-lf-tags";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { serviceTrustStatement } from "../aws-context/index.js";
 import { inlinePolicy } from "../crawler-chain/index.js";
 import { CATALOG_ZONES, type CatalogZone } from "../glue-catalog/index.js";
 import type { Persona } from "../personas/index.js";
@@ -93,13 +94,7 @@ export class LakeFormationZones extends Construct {
 
     // Build: the registration role, reading and writing the registered buckets and using their keys.
     const trust = new DataAwsIamPolicyDocument(this, "registration-trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [aws.servicePrincipal("lakeformation")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] }],
-        },
-      ],
+      statement: [serviceTrustStatement(aws, ["lakeformation"])],
     });
     this.registrationRole = new IamRole(this, "registration-role", {
       name: props.registrationRoleName,

@@ -19,7 +19,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { keyAdminStatement, logsKeyStatement } from "../aws-context/index.js";
+import { keyAdminStatement, logsKeyStatement, serviceTrustStatement } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { NETWORK_DEFAULTS as DEFAULTS, LOG_RETENTION_DAYS, type NetworkProps } from "./network-props.js";
 
@@ -230,14 +230,7 @@ export class Network extends Construct {
     });
     const trust = new DataAwsIamPolicyDocument(this, "flow-log-trust", {
       statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [aws.servicePrincipal("vpc-flow-logs")] }],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [aws.arn("ec2", "vpc-flow-log/*")] },
-          ],
-        },
+        serviceTrustStatement(aws, ["vpc-flow-logs"], { sourceArns: [aws.arn("ec2", "vpc-flow-log/*")] }),
       ],
     });
     const role = new IamRole(this, "flow-log-role", {

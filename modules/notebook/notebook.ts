@@ -15,7 +15,12 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Construct } from "constructs";
 import { projectRoot } from "../../src/config/index.js";
-import { type Grantee, keyAdminStatement, logsKeyStatement } from "../aws-context/index.js";
+import {
+  type Grantee,
+  keyAdminStatement,
+  logsKeyStatement,
+  serviceTrustStatement,
+} from "../aws-context/index.js";
 import { LOG_RETENTION_DAYS } from "../network/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { NOTEBOOK_DEFAULTS as DEFAULTS, type SagemakerNotebookProps } from "./notebook-props.js";
@@ -110,13 +115,7 @@ export class SagemakerNotebook extends Construct {
 
     // Build: the execution role, trusted by SageMaker of this account only.
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [aws.servicePrincipal("sagemaker")] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] }],
-        },
-      ],
+      statement: [serviceTrustStatement(aws, ["sagemaker"])],
     });
     this.role = new IamRole(this, "role", {
       name: props.names.role,

@@ -11,6 +11,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { serviceTrustStatement } from "../aws-context/index.js";
 import type { Warehouse } from "../warehouse/index.js";
 import {
   DATA_SOURCE_OWNER_ACTIONS,
@@ -95,12 +96,9 @@ export class QuicksightSources extends Construct {
     // The role QuickSight assumes to create, change and delete the connection's network interfaces.
     const trust = new DataAwsIamPolicyDocument(this, "vpc-connection-trust", {
       statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [aws.servicePrincipal("quicksight")] }],
-          // No aws:SourceAccount condition: QuickSight does not document setting it when it assumes a VPC
-          // connection role, and iam:PassRole already keeps the role to this account's QuickSight.
-        },
+        // No aws:SourceAccount condition: QuickSight does not document setting it when it assumes a VPC
+        // connection role, and iam:PassRole already keeps the role to this account's QuickSight.
+        serviceTrustStatement(aws, ["quicksight"], { sourceAccount: false }),
       ],
     });
     const role = new IamRole(this, "vpc-connection-role", {

@@ -9,7 +9,7 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import { type AwsContext, logGroupKey } from "../aws-context/index.js";
+import { type AwsContext, logGroupKey, serviceTrustStatement } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import {
   TRACED_FUNCTION_DEFAULTS as DEFAULTS,
@@ -81,12 +81,7 @@ export class TracedFunction extends Construct {
       kmsKeyId: this.logKey.arn,
     });
     const assume = new DataAwsIamPolicyDocument(this, "assume-role-policy", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: [props.context.servicePrincipal("lambda")] }],
-        },
-      ],
+      statement: [serviceTrustStatement(props.context, ["lambda"], { sourceAccount: false })],
     });
     this.role = new IamRole(this, "role", {
       name: props.functionName,

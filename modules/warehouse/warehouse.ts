@@ -18,7 +18,7 @@ import { SecurityGroup, type SecurityGroupIngress } from "@cdktf/provider-aws/li
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { projectRoot } from "../../src/config/index.js";
-import { keyAdminStatement } from "../aws-context/index.js";
+import { keyAdminStatement, serviceTrustStatement } from "../aws-context/index.js";
 import type { Network } from "../network/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { QUICKSIGHT_IP_RANGES } from "./quicksight-ip-ranges.js";
@@ -138,18 +138,7 @@ export class Warehouse extends Construct {
 
     // Build: the Spectrum/COPY role, reading the curated zone and its catalog database only.
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [
-            {
-              type: "Service",
-              identifiers: [aws.servicePrincipal("redshift"), aws.servicePrincipal("redshift-serverless")],
-            },
-          ],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] }],
-        },
-      ],
+      statement: [serviceTrustStatement(aws, ["redshift", "redshift-serverless"])],
     });
     this.role = new IamRole(this, "role", {
       name: props.names.role,

@@ -1,14 +1,10 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { queueNotEmptyAlarm } from "../../modules/alerts/index.js";
-import { type AccountTrust, accountTrustStatement } from "../../modules/aws-context/index.js";
 import { DeliveryStream } from "../../modules/delivery-stream/index.js";
+import { IngestSchedules } from "../../modules/ingest-schedules/index.js";
 import { LedgerTable } from "../../modules/ledger-table/index.js";
-import { RolePolicy } from "../../modules/role-policy/index.js";
+import { ProducerRole } from "../../modules/producer-role/index.js";
 import { TracedFunction } from "../../modules/traced-function/index.js";
 import { NAME_LIMITS, physicalName } from "../naming.js";
 import type { HttpPullSource, PipelineDeclaration } from "../pipelines/types.js";
@@ -41,15 +37,12 @@ export function buildIngest(
     key: parts.tablesKey,
   });
   // Failed scheduled invocations (after Lambda's and the scheduler's retries) wait here for a human.
-  const failures = new SqsQueue(scope, "ingest-failures", {
-    name: physicalName(env.prefix, ["ingest", "failures"], NAME_LIMITS.sqsQueue),
-    sqsManagedSseEnabled: true,
-    messageRetentionSeconds: 1_209_600,
-  });
-  queueNotEmptyAlarm(scope, "ingest-failures-alarm", {
-    queueName: physicalName(env.prefix, ["ingest", "failures"], NAME_LIMITS.sqsQueue),
-    description:
-      "Scheduled pulls that failed after every retry wait in this queue: read the error, fix the source or the function, then re-run the pull.",
+  const schedules = new IngestSchedules(scope, "ingest", {
+    context,
+    names: {
+      failureQueue: physicalName(env.prefix, ["ingest", "failures"], NAME_LIMITS.sqsQueue),
+      role: physicalName(env.prefix, ["ingest", "scheduler"], NAME_LIMITS.iamRole),
+    },
     alerts: parts.alerts,
   });
   const fn = new TracedFunction(scope, "ingest", {
@@ -63,7 +56,7 @@ export function buildIngest(
     reservedConcurrency: INGEST.reservedConcurrency,
     vpc: functionVpc(parts),
     environment: { DROP_BUCKET: zones.drop.bucket.bucket, RUNS_TABLE: runs.table.name },
-    onFailure: { queue: failures },
+    onFailure: { queue: schedules.failures },
   });
   runs.grantReadWrite(fn.policy);
   for (const p of pulled) zones.drop.grantWrite(fn.policy, `${p.name}/`);
@@ -77,55 +70,40 @@ export function buildIngest(
       resources: secrets.map((s) => context.arn("secretsmanager", `secret:${s}-??????`)),
     });
 
-  const trust = new DataAwsIamPolicyDocument(scope, "ingest-scheduler-trust", {
-    statement: [
-      {
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: [context.servicePrincipal("scheduler")] }],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [context.accountId] }],
-      },
-    ],
-  });
-  const role = new IamRole(scope, "ingest-scheduler-role", {
-    name: physicalName(env.prefix, ["ingest", "scheduler"], NAME_LIMITS.iamRole),
-    assumeRolePolicy: trust.json,
-  });
-  new RolePolicy(scope, "ingest-scheduler-policy", { role }).addStatements(
-    { actions: ["lambda:InvokeFunction"], resources: [fn.function.arn] },
-    { actions: ["sqs:SendMessage"], resources: [failures.arn] },
-  );
-  for (const p of pulled)
-    new SchedulerSchedule(scope, `ingest-schedule-${p.name}`, {
-      name: physicalName(env.prefix, ["ingest", p.name], 64),
+  schedules.invoke(
+    fn.function,
+    pulled.map((p) => ({
+      key: p.name,
+      scheduleName: physicalName(env.prefix, ["ingest", p.name], 64),
       description: `Pull ${p.name} from ${p.source.url}`,
       scheduleExpression: p.source.schedule,
-      flexibleTimeWindow: { mode: "OFF" },
-      target: {
-        arn: fn.function.arn,
-        roleArn: role.arn,
-        // The scheduled time is the run id: a retried invocation writes the same object, never a second one.
-        input: JSON.stringify({ pipeline: p.name, scheduledTime: "<aws.scheduler.scheduled-time>" }),
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-        deadLetterConfig: { arn: failures.arn },
-      },
-    });
+      input: { pipeline: p.name },
+    })),
+  );
   new TerraformOutput(scope, "ingest_function_name", { value: fn.function.functionName });
   new TerraformOutput(scope, "ingest_runs_table_name", { value: runs.table.name });
-  new TerraformOutput(scope, "ingest_failures_queue_url", { value: failures.url });
+  new TerraformOutput(scope, "ingest_failures_queue_url", { value: schedules.failures.url });
   return { fn, runs };
 }
 
 /**
- * Who may assume a pipeline's producer role: `trustedPrincipals.producers` from config, or else the account's
+ * A pipeline's producer role. Who may assume it: `trustedPrincipals.producers` from config, or else the account's
  * principals tagged `event-lake-producer=<pipeline>` (never the whole account: IAM.TrustNoBareAccountRoot).
  */
-function producerTrust(scope: Construct, parts: LakeParts, pipeline: string): DataAwsIamPolicyDocument {
-  const trust: AccountTrust = {
-    principalArns: parts.env.trustedPrincipals.producers,
-    tag: { key: PRODUCER_TAG_KEY, value: pipeline },
-  };
-  return new DataAwsIamPolicyDocument(scope, `producer-${pipeline}-trust`, {
-    statement: [accountTrustStatement(parts.context, trust)],
+function producerRole(
+  scope: Construct,
+  parts: LakeParts,
+  pipeline: string,
+  role: { readonly name: string; readonly description: string },
+): ProducerRole {
+  return new ProducerRole(scope, `producer-${pipeline}`, {
+    context: parts.context,
+    roleName: role.name,
+    description: role.description,
+    trust: {
+      principalArns: parts.env.trustedPrincipals.producers,
+      tag: { key: PRODUCER_TAG_KEY, value: pipeline },
+    },
   });
 }
 
@@ -137,14 +115,13 @@ export function buildProducers(scope: Construct, parts: LakeParts): Record<strin
   const { env, zones, pipelines } = parts;
   const producers: Record<string, IamRole> = {};
   for (const p of pipelines.filter((x) => x.source.kind === "push")) {
-    const role = new IamRole(scope, `producer-${p.name}`, {
+    const producer = producerRole(scope, parts, p.name, {
       name: physicalName(env.prefix, ["push", p.name], NAME_LIMITS.iamRole),
       description: `Producers of ${p.name} assume this role to upload under ${p.name}/ in the drop zone`,
-      assumeRolePolicy: producerTrust(scope, parts, p.name).json,
     });
-    zones.drop.grantWrite(new RolePolicy(scope, `producer-${p.name}-policy`, { role }), `${p.name}/`);
-    producers[p.name] = role;
-    new TerraformOutput(scope, `push_${p.name}_role_arn`, { value: role.arn });
+    zones.drop.grantWrite(producer.policy, `${p.name}/`);
+    producers[p.name] = producer.role;
+    new TerraformOutput(scope, `push_${p.name}_role_arn`, { value: producer.role.arn });
   }
   return producers;
 }
@@ -168,15 +145,14 @@ export function buildStreams(scope: Construct, parts: LakeParts): LakeStreams {
       pipeline: p,
       zone: zones.drop,
     });
-    const producer = new IamRole(scope, `producer-${p.name}`, {
+    const producer = producerRole(scope, parts, p.name, {
       name: physicalName(env.prefix, ["stream", p.name, "producer"], NAME_LIMITS.iamRole),
       description: `Producers of ${p.name} assume this role to put records into its Firehose stream`,
-      assumeRolePolicy: producerTrust(scope, parts, p.name).json,
     });
-    stream.grantPut(new RolePolicy(scope, `producer-${p.name}-policy`, { role: producer }));
-    streams[p.name] = { stream, producer };
+    stream.grantPut(producer.policy);
+    streams[p.name] = { stream, producer: producer.role };
     new TerraformOutput(scope, `stream_${p.name}_delivery_stream_name`, { value: stream.stream.name });
-    new TerraformOutput(scope, `stream_${p.name}_producer_role_arn`, { value: producer.arn });
+    new TerraformOutput(scope, `stream_${p.name}_producer_role_arn`, { value: producer.role.arn });
   }
   return streams;
 }

@@ -1,13 +1,7 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { type KmsKey, KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { Construct } from "constructs";
-import {
-  type AwsContext,
-  dynamodbKeyStatement,
-  keyAdminStatement,
-  logGroupKey,
-} from "../../modules/aws-context/index.js";
+import { type AwsContext, logGroupKey } from "../../modules/aws-context/index.js";
+import { ledgerTablesKey } from "../../modules/ledger-table/index.js";
 import type { EnvironmentConfig } from "../config/types.js";
 import { physicalName } from "../naming.js";
 
@@ -17,35 +11,22 @@ import { physicalName } from "../naming.js";
  * logs, Glue, Firehose errors, the notebook, the trail) keep the keys of their own constructs.
  */
 export function buildLogsKey(scope: Construct, context: AwsContext, env: EnvironmentConfig): KmsKey {
-  const key = logGroupKey(scope, "logs-key", {
+  return logGroupKey(scope, "logs-key", {
     context,
     logGroupArns: [
       context.arn("logs", `log-group:/aws/lambda/${env.prefix}-*`),
       context.arn("logs", `log-group:/aws/vendedlogs/states/${env.prefix}-*`),
     ],
     description: `event-lake ${env.name}: logs of the lake's functions and state machines`,
+    aliasName: `alias/${physicalName(env.prefix, ["logs"])}`,
   });
-  new KmsAlias(scope, "logs-key-alias", {
-    name: `alias/${physicalName(env.prefix, ["logs"])}`,
-    targetKeyId: key.keyId,
-  });
-  return key;
 }
 
 /** One key for the lake's DynamoDB tables (the ledgers): DynamoDB may use it for this account's tables only. */
 export function buildTablesKey(scope: Construct, context: AwsContext, env: EnvironmentConfig): KmsKey {
-  const policy = new DataAwsIamPolicyDocument(scope, "tables-key-policy", {
-    statement: [keyAdminStatement(context), dynamodbKeyStatement(context)],
-  });
-  const key = new KmsKeyResource(scope, "tables-key", {
+  return ledgerTablesKey(scope, "tables-key", {
+    context,
     description: `event-lake ${env.name}: the lake's DynamoDB tables`,
-    enableKeyRotation: true,
-    deletionWindowInDays: 30,
-    policy: policy.json,
+    aliasName: `alias/${physicalName(env.prefix, ["tables"])}`,
   });
-  new KmsAlias(scope, "tables-key-alias", {
-    name: `alias/${physicalName(env.prefix, ["tables"])}`,
-    targetKeyId: key.keyId,
-  });
-  return key;
 }

@@ -1,7 +1,7 @@
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { DuckdbLayer } from "../../modules/duckdb-layer/index.js";
 import { LedgerTable } from "../../modules/ledger-table/index.js";
 import { TracedFunction } from "../../modules/traced-function/index.js";
 import { NAME_LIMITS, physicalName } from "../naming.js";
@@ -36,14 +36,9 @@ export function buildProcessing(
   const deletionProtection = !compat.isLocal;
 
   // drop-to-raw: the drop zone's queue -> validated Parquet in raw, bad rows in quarantine, a ledger item per object.
-  const duckdb = handlerCode(scope, "layer-duckdb");
-  const layer = new LambdaLayerVersion(scope, "layer-duckdb", {
+  const duckdb = new DuckdbLayer(scope, "layer-duckdb", {
     layerName: name("duckdb"),
-    filename: duckdb.zipPath,
-    sourceCodeHash: duckdb.sha256,
-    compatibleRuntimes: ["nodejs22.x"],
-    compatibleArchitectures: ["x86_64"],
-    description: "DuckDB for Node (@duckdb/node-api), x86_64",
+    code: handlerCode(scope, "layer-duckdb"),
   });
   const ledger = new LedgerTable(scope, "drop-to-raw-ledger", {
     tableName: physicalName(env.prefix, ["drop-to-raw", "ledger"], 255),
@@ -59,7 +54,7 @@ export function buildProcessing(
     memorySize: CONVERTER.memorySize,
     timeout: CONVERTER_TIMEOUT_SECONDS,
     ephemeralStorageMb: CONVERTER.ephemeralStorageMb,
-    layers: [layer],
+    layers: [duckdb.layer],
     vpc: functionVpc(parts),
     environment: {
       RAW_BUCKET: zones.raw.bucket.bucket,
