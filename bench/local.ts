@@ -1,6 +1,6 @@
 /**
- * `make local` end to end, timed as a child process, for two lakes: the two example pipelines, and 20 pipelines (the
- * examples plus 18 generated ones, EVENT_LAKE_BENCH_EXTRA_PIPELINES; BENCH_LOCAL_PIPELINES=N measures N instead).
+ * `make local` end to end, timed as a child process, for two lakes: the example pipelines, and 20 pipelines (the
+ * examples plus generated ones, EVENT_LAKE_BENCH_EXTRA_PIPELINES; BENCH_LOCAL_PIPELINES=N measures N instead).
  * For each, in the same run:
  *   cold        after `make local/down`: fresh moto, empty state;
  *   warm, plans a second run that plans and applies (FORCE_APPLY=1): the baseline, what every warm run did before
@@ -20,6 +20,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadPipelines } from "../src/pipelines/index.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
@@ -35,9 +36,10 @@ interface MakeRun {
   readonly tail: string;
 }
 
-/** Pipelines in the larger lake: the two examples plus generated ones. */
+/** Pipelines in the larger lake: the examples plus generated ones. */
 const MANY = Number(process.env["BENCH_LOCAL_PIPELINES"] ?? "20");
-const EXAMPLES = 2;
+/** The declared example pipelines (src/pipelines/definitions). */
+const EXAMPLES = (await loadPipelines()).length;
 const SKIPPED = "no change since the last apply to this moto: plan and apply skipped";
 
 function make(args: string[], env: Record<string, string>): Promise<MakeRun> {

@@ -14,7 +14,8 @@ describe("EVENT_LAKE_BENCH_EXTRA_PIPELINES (make bench only)", () => {
   });
 
   it("adds valid generated pipelines to the declared ones", async () => {
+    const declared = (await loadPipelines()).map((p) => p.name);
     const names = (await loadPipelines(undefined, 3)).map((p) => p.name);
-    expect(names).toEqual(["bench_01", "bench_02", "bench_03", "clickstream", "orders"]);
+    expect(names).toEqual([...declared, "bench_01", "bench_02", "bench_03"].sort());
   });
 });
