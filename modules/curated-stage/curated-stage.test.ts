@@ -9,6 +9,7 @@ import orders from "../../src/pipelines/definitions/orders.js";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import { parseAthena } from "../../src/sql/parser.js";
 import { insertStatement, statesFormat } from "../../src/sql/statements.js";
+import { catalogTable } from "../../src/stacks/pipeline-props.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { AthenaWorkgroup } from "../athena-workgroup/index.js";
 import { AwsContext } from "../aws-context/index.js";
@@ -57,7 +58,7 @@ function synth(
     databaseNames: { drop: "lake_drop", raw: "lake_raw", curated: "lake_curated" },
     zones,
     securityConfigurationName: "lake-glue",
-    pipelines: [pipeline],
+    tables: [catalogTable(pipeline)],
   });
   const workgroup = new AthenaWorkgroup(stack, "workgroup-lake", { context, name: "lake", results });
   const crawler = new GlueCrawler(stack, "crawl-curated", {

@@ -10,6 +10,7 @@ import { namedQueries } from "../sql/statements.js";
 import type { LakeParts } from "./context.js";
 import { handlerCode } from "./handler-code.js";
 import { functionVpc } from "./network.js";
+import { catalogTable } from "./pipeline-props.js";
 import type { LakeProcessing } from "./processing.js";
 
 /** Catalog, crawler chain, Athena and the curated stage (issue #5). */
@@ -52,7 +53,7 @@ export function buildAnalytics(
     databaseNames: { drop: database("drop"), raw: database("raw"), curated: database("curated") },
     zones: catalogZones,
     securityConfigurationName: name("glue"),
-    pipelines,
+    tables: pipelines.map(catalogTable),
   });
   const chain = new CrawlerChain(scope, "crawler-chain", {
     context,
