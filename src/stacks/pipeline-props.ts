@@ -1,6 +1,8 @@
+import { CURATED_DATABASE_STAND_INS, type CuratedTransform } from "../../modules/curated-stage/index.js";
 import type { CatalogTable, CatalogTableLayout } from "../../modules/glue-catalog/index.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 import { curatedLayout, GLUE_TYPES, rawLayout, type TableLayout } from "../sql/layout.js";
+import { insertFormatTemplate } from "../sql/statements.js";
 
 /**
  * What the modules are told about a pipeline, from its declaration: modules take narrow props of their own
@@ -21,4 +23,25 @@ export function catalogTable(pipeline: PipelineDeclaration): CatalogTable {
     raw: catalogLayout(rawLayout(pipeline)),
     curated: catalogLayout(curatedLayout(pipeline)),
   };
+}
+
+/**
+ * A pipeline's curated transform as its engine runs it: engine athena, the INSERT of one ingest date as a
+ * States.Format template over the stage's database stand-ins; engine glue, the SELECT and the curated columns.
+ */
+export function curatedTransform(pipeline: PipelineDeclaration): CuratedTransform {
+  if ((pipeline.transform.engine ?? "athena") === "glue") {
+    const layout = curatedLayout(pipeline);
+    return {
+      engine: "glue",
+      sql: pipeline.transform.sql,
+      columns: [...layout.columns, ...layout.partitionKeys].map((c) => c.name),
+      partitionKeys: layout.partitionKeys.map((c) => c.name),
+    };
+  }
+  const { template, dateArguments } = insertFormatTemplate(pipeline, {
+    raw: { database: CURATED_DATABASE_STAND_INS.raw, table: pipeline.name },
+    curated: { database: CURATED_DATABASE_STAND_INS.curated, table: pipeline.name },
+  });
+  return { engine: "athena", insertTemplate: template, dateArguments };
 }
