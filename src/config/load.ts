@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { projectRoot } from "../core/paths.js";
 import { readMoto } from "../local/moto.js";
 import { featureDefaults } from "./features.js";
