@@ -1,4 +1,5 @@
 import { CURATED_DATABASE_STAND_INS, type CuratedTransform } from "../../modules/curated-stage/index.js";
+import type { DeliveryStreamProps } from "../../modules/delivery-stream/index.js";
 import type { CatalogTable, CatalogTableLayout } from "../../modules/glue-catalog/index.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 import { curatedLayout, GLUE_TYPES, rawLayout, type TableLayout } from "../sql/layout.js";
@@ -44,4 +45,18 @@ export function curatedTransform(pipeline: PipelineDeclaration): CuratedTransfor
     curated: { database: CURATED_DATABASE_STAND_INS.curated, table: pipeline.name },
   });
   return { engine: "athena", insertTemplate: template, dateArguments };
+}
+
+/** What a stream pipeline's Firehose stream is told: its prefix, its records' format and its buffering hints. */
+export function deliveredDataset(
+  pipeline: PipelineDeclaration,
+): Pick<DeliveryStreamProps, "dataset" | "format" | "buffer"> {
+  const { source, format } = pipeline;
+  if (source.kind !== "stream")
+    throw new Error(`pipeline "${pipeline.name}": source.kind must be "stream", got "${source.kind}"`);
+  return {
+    dataset: pipeline.name,
+    format: { type: format.type, header: format.type === "csv" ? format.header : undefined },
+    buffer: { seconds: source.bufferSeconds, megabytes: source.bufferMegabytes },
+  };
 }
