@@ -30,9 +30,9 @@ export interface TablePartitioning {
 }
 
 /**
- * The lake's Glue Data Catalog: a database per zone (drop, raw, curated), the raw and curated table of every
- * pipeline declared from its schema (Parquet, typed columns, partitioned by ingest_date then the declared keys),
- * and the security configuration every crawler and job runs with: SSE-KMS for S3 output (the curated zone's key),
+ * The lake's Glue Data Catalog: a database per zone (drop, raw, curated), the raw and curated table of each entry
+ * of `tables` (Parquet, the given Glue-typed columns and partition keys; the lake's are ingest_date, then the
+ * declared keys), and the security configuration every crawler and job runs with: SSE-KMS for S3 output (the curated zone's key),
  * KMS-encrypted CloudWatch logs and CSE-KMS job bookmarks (a catalog key of its own, rotating).
  */
 export class GlueCatalog extends Construct {
