@@ -7,6 +7,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
+import { catalogTable } from "../../src/stacks/pipeline-props.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { AwsContext } from "../aws-context/index.js";
 import { EventFanout } from "../event-fanout/index.js";
@@ -68,7 +69,7 @@ function synth(
     databaseNames: { drop: "lake_drop", raw: "lake_raw", curated: "lake_curated" },
     zones,
     securityConfigurationName: "lake-glue",
-    pipelines: [orders, clickstream],
+    tables: [orders, clickstream].map(catalogTable),
   });
   const ledger = new DynamodbTable(stack, "runs", {
     name: "lake-runs",

@@ -26,6 +26,7 @@ import orders from "../../src/pipelines/definitions/orders.js";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import { addAwsProvider } from "../../src/stacks/aws-provider.js";
 import { RESERVED_KEY_PREFIX } from "../../src/stacks/eventing.js";
+import { catalogTable } from "../../src/stacks/pipeline-props.js";
 import { chooseMirror, renderCliConfig } from "../../src/terraform/cli-config.js";
 import { runTerraform, terraformEnv } from "../../src/terraform/run.js";
 import { motoClientConfig } from "../../src/testing/moto.js";
@@ -97,7 +98,7 @@ function fiftyPipelineStack(app: App, endpoint: string): TerraformStack {
     databaseNames: { drop: "fifty_drop", raw: "fifty_raw", curated: "fifty_curated" },
     zones,
     securityConfigurationName: "fifty-glue",
-    pipelines: PIPELINES,
+    tables: PIPELINES.map(catalogTable),
   });
   const ledger = new DynamodbTable(stack, "runs", {
     name: "fifty-runs",

@@ -9,6 +9,7 @@ import orders from "../../src/pipelines/definitions/orders.js";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import { parseAthena } from "../../src/sql/parser.js";
 import { insertStatement, statesFormat } from "../../src/sql/statements.js";
+import { catalogTable, curatedTransform } from "../../src/stacks/pipeline-props.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { AthenaWorkgroup } from "../athena-workgroup/index.js";
 import { AwsContext } from "../aws-context/index.js";
@@ -35,7 +36,13 @@ const glueOrders: PipelineDeclaration = { ...orders, transform: { ...orders.tran
 
 /** Zones, catalog, a curated crawler, the lake's workgroup, ledger and (encrypted) alerts; then the stage. */
 function synth(
-  props: Partial<Omit<CuratedStageProps, "context" | "catalog" | "zones" | "workgroup">> = {},
+  {
+    pipeline: declared,
+    ...props
+  }: Partial<Omit<CuratedStageProps, "context" | "catalog" | "zones" | "workgroup">> & {
+    /** Mapped to the stage's props as the analytics stack does. @default orders */
+    pipeline?: PipelineDeclaration;
+  } = {},
   options: { plainAlerts?: boolean } = {},
 ) {
   const stack = new TerraformStack(Testing.app(), "test");
@@ -51,13 +58,13 @@ function synth(
     zone: "athena-results",
     bucketName: "lake-athena-results-111111111111",
   });
-  const pipeline = props.pipeline ?? orders;
+  const pipeline = declared ?? orders;
   const catalog = new GlueCatalog(stack, "catalog", {
     context,
     databaseNames: { drop: "lake_drop", raw: "lake_raw", curated: "lake_curated" },
     zones,
     securityConfigurationName: "lake-glue",
-    pipelines: [pipeline],
+    tables: [catalogTable(pipeline)],
   });
   const workgroup = new AthenaWorkgroup(stack, "workgroup-lake", { context, name: "lake", results });
   const crawler = new GlueCrawler(stack, "crawl-curated", {
@@ -78,7 +85,8 @@ function synth(
   });
   const stage = new CuratedStage(stack, "curated-orders", {
     context,
-    pipeline,
+    pipelineName: pipeline.name,
+    transform: curatedTransform(pipeline),
     name: "lake-curated-orders",
     catalog,
     workgroup,

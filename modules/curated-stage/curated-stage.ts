@@ -8,14 +8,17 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { projectRoot } from "../../src/config/index.js";
-import { curatedLayout } from "../../src/sql/layout.js";
-import { insertFormatTemplate, type TransformTables } from "../../src/sql/statements.js";
+import { projectRoot } from "../../src/core/paths.js";
 import { type AwsContext, type Grantee, logGroupKey, serviceTrustStatement } from "../aws-context/index.js";
 import { inlinePolicy } from "../crawler-chain/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { LOG_RETENTION_DAYS } from "../traced-function/index.js";
-import { type CuratedStageProps, CURATED_STAGE_DEFAULTS as DEFAULTS } from "./curated-stage-props.js";
+import {
+  CURATED_DATABASE_STAND_INS,
+  type CuratedStageProps,
+  type CuratedTransform,
+  CURATED_STAGE_DEFAULTS as DEFAULTS,
+} from "./curated-stage-props.js";
 import { curatedStateMachineDefinition } from "./definition.js";
 
 // From the project root, not import.meta.url: the app runs bundled (dist/main.cjs), where that points at dist/.
@@ -41,35 +44,30 @@ export class CuratedStage extends Construct {
     super(scope, id);
     validate(props);
     this.context = props.context;
-    const engine = props.pipeline.transform.engine ?? "athena";
-    const tables: TransformTables = {
-      raw: { database: props.catalog.databases.raw.name, table: props.pipeline.name },
-      curated: { database: props.catalog.databases.curated.name, table: props.pipeline.name },
+    const transform = props.transform;
+    const databases = {
+      raw: props.catalog.databases.raw.name,
+      curated: props.catalog.databases.curated.name,
     };
-    if (engine === "athena") {
+    if (transform.engine === "athena") {
       // The database names are Terraform tokens ("${TfToken[…]}"): escaping them for States.Format would leave
-      // them unresolved in the ASL. Build the template over stand-ins, then put the tokens back; GlueCatalog
+      // them unresolved in the ASL. The template names stand-ins; the tokens go in their place here. GlueCatalog
       // validates database names to [a-z0-9_], which need no escape.
-      const standIn = {
-        raw: { database: "event_lake_raw_database_stand_in", table: props.pipeline.name },
-        curated: { database: "event_lake_curated_database_stand_in", table: props.pipeline.name },
-      };
-      const { template, dateArguments } = insertFormatTemplate(props.pipeline, standIn);
       this.definition = curatedStateMachineDefinition({
-        pipeline: props.pipeline.name,
-        queryTemplate: template
-          .replaceAll(standIn.raw.database, tables.raw.database)
-          .replaceAll(standIn.curated.database, tables.curated.database),
-        dateArguments,
+        pipeline: props.pipelineName,
+        queryTemplate: transform.insertTemplate
+          .replaceAll(CURATED_DATABASE_STAND_INS.raw, databases.raw)
+          .replaceAll(CURATED_DATABASE_STAND_INS.curated, databases.curated),
+        dateArguments: transform.dateArguments,
         workgroup: props.workgroup.name,
-        database: tables.curated.database,
+        database: databases.curated,
         curatedCrawler: props.curatedCrawler.name,
         ledgerTable: props.ledger.name,
         alertsTopicArn: props.alerts.arn,
       });
       if (props.createStateMachine ?? DEFAULTS.createStateMachine)
         this.buildStateMachine(props, this.definition);
-    } else this.buildJob(props, tables);
+    } else this.buildJob(props, transform, databases.raw);
   }
 
   private role_(props: CuratedStageProps, service: string): { role: IamRole; policy: RolePolicy } {
@@ -78,12 +76,12 @@ export class CuratedStage extends Construct {
     });
     const role = new IamRole(this, "role", {
       name: props.name,
-      description: `Curated stage of ${props.pipeline.name}`,
+      description: `Curated stage of ${props.pipelineName}`,
       assumeRolePolicy: trust.json,
     });
     const policy = new RolePolicy(this, "policy", { role, policyName: props.name });
     // Read raw, write curated, under this pipeline's prefix only; the catalog of both.
-    const prefix = `${props.pipeline.name}/`;
+    const prefix = `${props.pipelineName}/`;
     props.zones.raw.grantRead(policy, prefix);
     props.zones.curated.grantRead(policy, prefix);
     props.zones.curated.grantWrite(policy, prefix);
@@ -159,11 +157,15 @@ export class CuratedStage extends Construct {
     Object.assign(this, { role, logGroup, stateMachine: machine });
   }
 
-  private buildJob(props: CuratedStageProps, tables: TransformTables): void {
+  private buildJob(
+    props: CuratedStageProps,
+    transform: Extract<CuratedTransform, { engine: "glue" }>,
+    rawDatabase: string,
+  ): void {
     const { role, policy } = this.role_(props, "glue");
     props.catalog.grantSecurityConfiguration(policy);
     const asset = new TerraformAsset(this, "script-asset", { path: SCRIPT, type: AssetType.FILE });
-    const key = `_glue/scripts/${props.pipeline.name}/curated_transform-${asset.assetHash}.py`;
+    const key = `_glue/scripts/${props.pipelineName}/curated_transform-${asset.assetHash}.py`;
     const script = new S3Object(this, "script", {
       bucket: props.zones.curated.bucket.bucket,
       key,
@@ -171,11 +173,10 @@ export class CuratedStage extends Construct {
       sourceHash: asset.assetHash,
     });
     props.zones.curated.grantRead(policy, key);
-    const layout = curatedLayout(props.pipeline);
     const glue = props.glue ?? {};
     const job = new GlueJob(this, "job", {
       name: props.name,
-      description: `Curated transform of ${props.pipeline.name} (Spark)`,
+      description: `Curated transform of ${props.pipelineName} (Spark)`,
       roleArn: role.arn,
       glueVersion: DEFAULTS.glueVersion,
       workerType: DEFAULTS.glueWorkerType,
@@ -189,12 +190,12 @@ export class CuratedStage extends Construct {
       defaultArguments: {
         "--job-bookmark-option": "job-bookmark-enable",
         "--enable-metrics": "true",
-        "--raw_database": tables.raw.database,
-        "--table": tables.raw.table,
-        "--transform_sql": props.pipeline.transform.sql,
-        "--curated_path": `s3://${props.zones.curated.bucket.bucket}/${props.pipeline.name}/`,
-        "--columns": [...layout.columns, ...layout.partitionKeys].map((c) => c.name).join(","),
-        "--partition_keys": layout.partitionKeys.map((c) => c.name).join(","),
+        "--raw_database": rawDatabase,
+        "--table": props.pipelineName,
+        "--transform_sql": transform.sql,
+        "--curated_path": `s3://${props.zones.curated.bucket.bucket}/${props.pipelineName}/`,
+        "--columns": transform.columns.join(","),
+        "--partition_keys": transform.partitionKeys.join(","),
       },
       dependsOn: [inlinePolicy(policy)],
     });
@@ -233,7 +234,7 @@ function validate(props: CuratedStageProps): void {
   const minutes = props.glue?.timeoutMinutes;
   if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > 2880))
     problems.push(`glue.timeoutMinutes must be a whole number 1-2880, got ${minutes}`);
-  if (props.glue !== undefined && (props.pipeline.transform.engine ?? "athena") !== "glue")
-    problems.push(`glue options given, but pipeline ${props.pipeline.name} runs on athena`);
+  if (props.glue !== undefined && props.transform.engine !== "glue")
+    problems.push(`glue options given, but pipeline ${props.pipelineName} runs on athena`);
   if (problems.length > 0) throw new Error(`CuratedStage ${props.name}: ${problems.join("; ")}`);
 }

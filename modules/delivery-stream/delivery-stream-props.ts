@@ -1,4 +1,3 @@
-import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import type { AwsContext } from "../aws-context/index.js";
 import type { ZoneBucket } from "../zone-bucket/index.js";
 
@@ -13,13 +12,21 @@ export interface DeliveryStreamProps {
     /** The log group of delivery errors. @default `/aws/kinesisfirehose/<names.stream>` */
     readonly logGroup?: string;
   };
+  /** The dataset the stream feeds, lower-case snake_case: its prefix in the zone (`<dataset>/`). */
+  readonly dataset: string;
   /**
-   * The pipeline the stream feeds: a `source: { kind: "stream" }` declaration whose format survives Firehose
-   * concatenating records (`ndjson`, or `csv` with `header: false`). Its name is the prefix in the zone, its
-   * `bufferSeconds` and `bufferMegabytes` the buffering hints.
+   * The records' format: one that survives Firehose concatenating records (`ndjson`, or `csv` with
+   * `header: false`). The type is also the objects' extension (`.<type>.gz`).
    */
-  readonly pipeline: PipelineDeclaration;
-  /** The drop zone the stream delivers into, under `<pipeline>/ingest_date=YYYY-MM-DD/`. */
+  readonly format: { readonly type: string; readonly header?: boolean };
+  /** Firehose's buffering hints: it delivers an object when either is reached. */
+  readonly buffer?: {
+    /** @default 300 */
+    readonly seconds?: number;
+    /** @default 64 */
+    readonly megabytes?: number;
+  };
+  /** The drop zone the stream delivers into, under `<dataset>/ingest_date=YYYY-MM-DD/`. */
   readonly zone: ZoneBucket;
   /** Days delivery-error logs are kept (a value CloudWatch Logs accepts). @default 30 */
   readonly logRetentionDays?: number;
@@ -29,9 +36,9 @@ export interface DeliveryStreamProps {
 
 /** Defaults, in one place so tests and docs can pin them. */
 export const DELIVERY_STREAM_DEFAULTS = {
-  /** The pipeline's `source.bufferSeconds` when it declares none. */
+  /** `buffer.seconds` when none is given. */
   bufferSeconds: 300,
-  /** The pipeline's `source.bufferMegabytes` when it declares none. */
+  /** `buffer.megabytes` when none is given. */
   bufferMegabytes: 64,
   logRetentionDays: 30,
   keyDeletionWindowDays: 30,

@@ -9,6 +9,7 @@ import { definePipeline, type PipelineDeclaration } from "../../src/pipelines/ty
 import { pipelineProblems } from "../../src/pipelines/validate.js";
 import { StackIndex, type TerraformJson } from "../../src/policy/engine.js";
 import { MODULE_RULES } from "../../src/policy/rules/index.js";
+import { deliveredDataset } from "../../src/stacks/pipeline-props.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { AwsContext } from "../aws-context/index.js";
 import { PolicyEvaluator } from "../personas/policy-evaluator.js";
@@ -32,7 +33,13 @@ const streamArn = "${aws_kinesis_firehose_delivery_stream.stream-clicks_stream.a
 
 /** A drop zone and the stream of `clicks` into it; `extra` adds more to the same stack before synth. */
 function build(
-  overrides: Partial<DeliveryStreamProps> = {},
+  {
+    pipeline = clicks,
+    ...overrides
+  }: Partial<DeliveryStreamProps> & {
+    /** Mapped to the stream's props as the ingest stack does. @default clicks */
+    pipeline?: PipelineDeclaration;
+  } = {},
   extra?: (stack: TerraformStack, stream: DeliveryStream, context: AwsContext) => void,
 ): { json: Json; stream: DeliveryStream } {
   const stack = new TerraformStack(Testing.app(), "delivery-stream");
@@ -45,7 +52,7 @@ function build(
   const stream = new DeliveryStream(stack, "stream-clicks", {
     context,
     names,
-    pipeline: clicks,
+    ...deliveredDataset(pipeline),
     zone,
     ...overrides,
   });
@@ -390,34 +397,34 @@ describe("DeliveryStream: invalid props", () => {
       { names: { ...names, logGroup: "bad:group" } },
       'names.logGroup "bad:group" is not a CloudWatch Logs group',
     ],
-    [{ pipeline: orders }, 'pipeline.source.kind must be "stream", got "http"'],
-    [{ pipeline: clickstream }, 'pipeline.source.kind must be "stream", got "push"'],
+    [{ pipeline: orders }, 'pipeline "orders": source.kind must be "stream", got "http"'],
+    [{ pipeline: clickstream }, 'pipeline "clickstream": source.kind must be "stream", got "push"'],
     [
       { pipeline: { ...clicks, name: "Clicks" } },
-      'pipeline.name "Clicks" must be lower-case snake_case (it is the prefix)',
+      'dataset "Clicks" must be lower-case snake_case (it is the prefix)',
     ],
     [
       { pipeline: { ...clicks, source: { kind: "stream", bufferSeconds: 901 } } },
-      "pipeline.source.bufferSeconds must be a whole number from 0 to 900, got 901",
+      "buffer.seconds must be a whole number from 0 to 900, got 901",
     ],
     [
       { pipeline: { ...clicks, source: { kind: "stream", bufferSeconds: 1.5 } } },
-      "pipeline.source.bufferSeconds must be a whole number from 0 to 900, got 1.5",
+      "buffer.seconds must be a whole number from 0 to 900, got 1.5",
     ],
     [
       { pipeline: { ...clicks, source: { kind: "stream", bufferMegabytes: 0 } } },
-      "pipeline.source.bufferMegabytes must be a whole number from 1 to 128, got 0",
+      "buffer.megabytes must be a whole number from 1 to 128, got 0",
     ],
     [
       { pipeline: { ...clicks, format: { type: "json" } } },
-      'pipeline.format.type "json" (one array per file) cannot be concatenated: use "ndjson"',
+      'format.type "json" (one array per file) cannot be concatenated: use "ndjson"',
     ],
-    [{ pipeline: csv({ type: "csv" }) }, "pipeline.format.header must be false for csv"],
-    [{ pipeline: csv({ type: "csv", header: true }) }, "pipeline.format.header must be false for csv"],
+    [{ pipeline: csv({ type: "csv" }) }, "format.header must be false for csv"],
+    [{ pipeline: csv({ type: "csv", header: true }) }, "format.header must be false for csv"],
     [{ logRetentionDays: 31 }, "logRetentionDays must be one of 1, 3, 5, 7, 14, 30,"],
     [{ keyDeletionWindowDays: 6 }, "keyDeletionWindowDays must be 7 to 30, got 6"],
   ] as const)("rejects %j", (overrides, message) => {
-    expect(() => build(overrides as Partial<DeliveryStreamProps>)).toThrow(message);
+    expect(() => build(overrides as Parameters<typeof build>[0])).toThrow(message);
   });
 
   it("reports every problem in one error", () => {
@@ -427,7 +434,7 @@ describe("DeliveryStream: invalid props", () => {
         keyDeletionWindowDays: 45,
       }),
     ).toThrow(
-      /^DeliveryStream event-lake-test-stream-clicks: pipeline\.source\.bufferMegabytes .*; pipeline\.format\.type .*; keyDeletionWindowDays must be 7 to 30, got 45$/,
+      /^DeliveryStream event-lake-test-stream-clicks: buffer\.megabytes .*; format\.type .*; keyDeletionWindowDays must be 7 to 30, got 45$/,
     );
   });
 });

@@ -42,9 +42,9 @@ export class DeliveryStream extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly logStream: CloudwatchLogStream;
   readonly zone: ZoneBucket;
-  /** `<pipeline>/`: where delivered objects go, under `ingest_date=YYYY-MM-DD/`. */
+  /** `<dataset>/`: where delivered objects go, under `ingest_date=YYYY-MM-DD/`. */
   readonly prefix: string;
-  /** `_firehose-errors/<pipeline>/`: where records Firehose could not deliver as data go. */
+  /** `_firehose-errors/<dataset>/`: where records Firehose could not deliver as data go. */
   readonly errorPrefix: string;
 
   constructor(scope: Construct, id: string, props: DeliveryStreamProps) {
@@ -52,11 +52,9 @@ export class DeliveryStream extends Construct {
     // Validate.
     validate(props);
     const aws = props.context;
-    const pipeline = props.pipeline;
-    const source = pipeline.source.kind === "stream" ? pipeline.source : undefined;
     this.zone = props.zone;
-    this.prefix = `${pipeline.name}/`;
-    this.errorPrefix = `${DEFAULTS.errorRoot}/${pipeline.name}/`;
+    this.prefix = `${props.dataset}/`;
+    this.errorPrefix = `${DEFAULTS.errorRoot}/${props.dataset}/`;
     const logGroupName = props.names.logGroup ?? `${DEFAULTS.logGroupPrefix}${props.names.stream}`;
     const logGroupArn = aws.arn("logs", `log-group:${logGroupName}`);
 
@@ -109,11 +107,11 @@ export class DeliveryStream extends Construct {
         prefix: `${this.prefix}ingest_date=!{timestamp:yyyy-MM-dd}/`,
         errorOutputPrefix: `${this.errorPrefix}!{firehose:error-output-type}/ingest_date=!{timestamp:yyyy-MM-dd}/`,
         customTimeZone: DEFAULTS.timeZone,
-        bufferingInterval: source?.bufferSeconds ?? DEFAULTS.bufferSeconds,
-        bufferingSize: source?.bufferMegabytes ?? DEFAULTS.bufferMegabytes,
+        bufferingInterval: props.buffer?.seconds ?? DEFAULTS.bufferSeconds,
+        bufferingSize: props.buffer?.megabytes ?? DEFAULTS.bufferMegabytes,
         compressionFormat: DEFAULTS.compressionFormat,
         // `.gz` last: the converter reads a `.gz` key as gzip (and checks the magic bytes).
-        fileExtension: `.${pipeline.format.type}.gz`,
+        fileExtension: `.${props.format.type}.gz`,
         // The zone's key, explicitly, so the objects do not depend on the bucket's default encryption.
         kmsKeyArn: props.zone.key?.arn,
         s3BackupMode: "Disabled",
@@ -151,38 +149,26 @@ export class DeliveryStream extends Construct {
 
 function validate(props: DeliveryStreamProps): void {
   const problems: string[] = [];
-  const { names, pipeline } = props;
+  const { names, dataset, format } = props;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(names.stream))
     problems.push(`names.stream "${names.stream}" must be 1-64 letters, digits, "_", "." or "-"`);
   if (!/^[\w+=,.@-]{1,64}$/.test(names.role))
     problems.push(`names.role "${names.role}" must be 1-64 characters of an IAM role name`);
   if (names.logGroup !== undefined && !/^[A-Za-z0-9_.\-/#]{1,512}$/.test(names.logGroup))
     problems.push(`names.logGroup "${names.logGroup}" is not a CloudWatch Logs group name`);
-  if (!/^[a-z][a-z0-9_]*$/.test(pipeline.name))
-    problems.push(`pipeline.name "${pipeline.name}" must be lower-case snake_case (it is the prefix)`);
-  const source = pipeline.source;
-  if (source.kind !== "stream") problems.push(`pipeline.source.kind must be "stream", got "${source.kind}"`);
-  else {
-    const range = (field: string, value: number | undefined, min: number, max: number) => {
-      if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
-        problems.push(`pipeline.source.${field} must be a whole number from ${min} to ${max}, got ${value}`);
-    };
-    range("bufferSeconds", source.bufferSeconds, BUFFER_LIMITS.seconds.min, BUFFER_LIMITS.seconds.max);
-    range(
-      "bufferMegabytes",
-      source.bufferMegabytes,
-      BUFFER_LIMITS.megabytes.min,
-      BUFFER_LIMITS.megabytes.max,
-    );
-  }
+  if (!/^[a-z][a-z0-9_]*$/.test(dataset))
+    problems.push(`dataset "${dataset}" must be lower-case snake_case (it is the prefix)`);
+  const range = (field: string, value: number | undefined, min: number, max: number) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
+      problems.push(`buffer.${field} must be a whole number from ${min} to ${max}, got ${value}`);
+  };
+  range("seconds", props.buffer?.seconds, BUFFER_LIMITS.seconds.min, BUFFER_LIMITS.seconds.max);
+  range("megabytes", props.buffer?.megabytes, BUFFER_LIMITS.megabytes.min, BUFFER_LIMITS.megabytes.max);
   // Firehose concatenates records into one object: only a format without a file-level frame survives that.
-  const format = pipeline.format;
   if (format.type === "json")
-    problems.push('pipeline.format.type "json" (one array per file) cannot be concatenated: use "ndjson"');
+    problems.push('format.type "json" (one array per file) cannot be concatenated: use "ndjson"');
   if (format.type === "csv" && (format.header ?? true))
-    problems.push(
-      "pipeline.format.header must be false for csv: Firehose concatenates records, headers included",
-    );
+    problems.push("format.header must be false for csv: Firehose concatenates records, headers included");
   const days = props.logRetentionDays;
   if (days !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(days))
     problems.push(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${days}`);

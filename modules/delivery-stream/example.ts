@@ -1,8 +1,6 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { Construct } from "constructs";
-import clickstream from "../../src/pipelines/definitions/clickstream.js";
-import { definePipeline } from "../../src/pipelines/types.js";
 import { AwsContext, accountTrustStatement } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
@@ -16,16 +14,14 @@ export function deliveryStreamExample(scope: Construct): DeliveryStream {
     zone: "drop",
     bucketName: "event-lake-test-drop-111111111111",
   });
-  // The clickstream's records, sent one by one instead of as files: NDJSON, one record per line.
-  const clicks = definePipeline({
-    ...clickstream,
-    name: "clicks",
-    source: { kind: "stream", bufferSeconds: 60 },
-  });
   const stream = new DeliveryStream(scope, "stream-clicks", {
     context,
     names: { stream: "event-lake-test-stream-clicks", role: "event-lake-test-stream-clicks-delivery" },
-    pipeline: clicks, // clicks/ingest_date=YYYY-MM-DD/<stream>-1-<time>-<id>.ndjson.gz, 60 s or 64 MB buffers
+    // Click events sent one by one instead of as files: NDJSON, one record per line, delivered as
+    // clicks/ingest_date=YYYY-MM-DD/<stream>-1-<time>-<id>.ndjson.gz every 60 s or 64 MB.
+    dataset: "clicks",
+    format: { type: "ndjson" },
+    buffer: { seconds: 60 },
     zone: drop, // the role writes only under clicks/ and _firehose-errors/clicks/, through the zone's key
   });
   // Only the account's principals tagged event-lake-producer=clicks may assume the producer role.

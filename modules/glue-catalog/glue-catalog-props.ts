@@ -1,10 +1,33 @@
-import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import type { AwsContext } from "../aws-context/index.js";
 import type { ZoneBucket } from "../zone-bucket/index.js";
 
 /** The zones that have a Glue database. */
 export const CATALOG_ZONES = ["drop", "raw", "curated"] as const;
 export type CatalogZone = (typeof CATALOG_ZONES)[number];
+
+/** One column as the catalog declares it: a Glue (Hive DDL) type such as `string`, `bigint`, `date`. */
+export interface CatalogColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** A table's columns in one zone. */
+export interface CatalogTableLayout {
+  /** Data columns, in file order. */
+  readonly columns: readonly CatalogColumn[];
+  /** Partition columns, in path order (`<key>=<value>/`). */
+  readonly partitionKeys: readonly CatalogColumn[];
+}
+
+/** A dataset with a raw and a curated table of the same name, each under `s3://<zone bucket>/<name>/`. */
+export interface CatalogTable {
+  /** Table name in both databases, and the tables' S3 prefix (also part of their construct ids). */
+  readonly name: string;
+  /** Table descriptions read `<description> (raw, Parquet)`. */
+  readonly description: string;
+  readonly raw: CatalogTableLayout;
+  readonly curated: CatalogTableLayout;
+}
 
 export interface GlueCatalogProps {
   readonly context: AwsContext;
@@ -14,14 +37,15 @@ export interface GlueCatalogProps {
   readonly zones: Readonly<Record<CatalogZone, ZoneBucket>>;
   /** Physical name of the Glue security configuration (and of its key's alias). */
   readonly securityConfigurationName: string;
-  /** One raw and one curated table per pipeline. */
-  readonly pipelines: readonly PipelineDeclaration[];
+  /** One raw and one curated table each. */
+  readonly tables: readonly CatalogTable[];
   /**
-   * Values of declared partition keys, per pipeline and key, that make the key projectable as an `enum`. A raw
-   * table gets partition projection only when every one of its keys is projectable. @default none
+   * Values of raw partition keys, per table and key, that make a key projectable as an `enum` (keys of type `date`
+   * are projected as dates without). A raw table gets partition projection only when every one of its keys is
+   * projectable. @default none
    */
   readonly projectedValues?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
-  /** First ingest date the `ingest_date` projection covers (`YYYY-MM-DD`). @default "2020-01-01" */
+  /** First date a `date` partition key's projection covers (`YYYY-MM-DD`). @default "2020-01-01" */
   readonly projectionStartDate?: string;
   /** Days before a scheduled deletion of the catalog key completes, 7-30. @default 30 */
   readonly keyDeletionWindowDays?: number;

@@ -5,6 +5,7 @@ import airports from "../../src/pipelines/definitions/airports.js";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
+import { catalogTable } from "../../src/stacks/pipeline-props.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { AwsContext } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
@@ -38,7 +39,7 @@ function synth(
     databaseNames: { drop: "lake_drop", raw: "lake_raw", curated: "lake_curated" },
     zones: { drop: zone("drop"), raw: zone("raw"), curated: zone("curated") },
     securityConfigurationName: "lake-glue",
-    pipelines: [orders, clickstream],
+    tables: [orders, clickstream].map(catalogTable),
     ...props,
   });
   wire?.(catalog, stack);
@@ -244,7 +245,7 @@ describe("GlueCatalog tables", () => {
       ...orders,
       transform: { sql: "SELECT sku, COUNT(*) AS order_lines FROM {{raw}} GROUP BY sku" },
     };
-    const { one } = synth({ pipelines: [byDay] });
+    const { one } = synth({ tables: [catalogTable(byDay)] });
     const table = one("resource", "aws_glue_catalog_table", "catalog_table-curated-orders");
     expect(table["partition_keys"]).toEqual(keys(["ingest_date", "date"]));
     expect((table["storage_descriptor"] as Record<string, unknown>)["columns"]).toEqual(
@@ -297,7 +298,7 @@ describe("GlueCatalog partition projection", () => {
       schema: [...orders.schema, { name: "order_day", type: "date" }],
       partitionKeys: ["order_day"],
     };
-    expect(projectionOf(daily, {}, "2024-02-29")).toEqual({
+    expect(projectionOf(catalogTable(daily).raw.partitionKeys, {}, "2024-02-29")).toEqual({
       parameters: {
         "projection.enabled": "true",
         "projection.ingest_date.type": "date",
@@ -316,7 +317,7 @@ describe("GlueCatalog partition projection", () => {
   });
 
   it("turns projection off for the whole table when one key is unprojectable (an empty value list included)", () => {
-    expect(projectionOf(orders, { country: [] }, "2020-01-01")).toEqual({
+    expect(projectionOf(catalogTable(orders).raw.partitionKeys, { country: [] }, "2020-01-01")).toEqual({
       parameters: {},
       partitioning: { projected: false, unprojectable: ["country"] },
     });
@@ -493,7 +494,7 @@ describe("GlueCatalog rejects invalid props, naming each problem", () => {
       { securityConfigurationName: "lake glue" },
       'GlueCatalog: securityConfigurationName "lake glue" must be 1-255 letters, digits, "-" or "_"',
     ],
-    [{ projectedValues: { invoices: {} } }, "GlueCatalog: projectedValues.invoices: no such pipeline"],
+    [{ projectedValues: { invoices: {} } }, "GlueCatalog: projectedValues.invoices: no such table"],
     [
       { projectedValues: { orders: { sku: ["A"] } } },
       "GlueCatalog: projectedValues.orders.sku: not a partition key of orders",
@@ -520,7 +521,7 @@ describe("GlueCatalog rejects invalid props, naming each problem", () => {
 });
 
 describe("GlueCatalog tables of columns read from source fields (from)", () => {
-  const { one } = synth({ pipelines: [airports] });
+  const { one } = synth({ tables: [catalogTable(airports)] });
 
   it("names the columns as the lake does, never as the source file (Airport Name is airport_name)", () => {
     // act

@@ -8,11 +8,12 @@ import { GlueSecurityConfiguration } from "@cdktf/provider-aws/lib/glue-security
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import type { Column, PipelineDeclaration } from "../../src/pipelines/types.js";
-import { curatedLayout, GLUE_TYPES, rawLayout, type TableLayout } from "../../src/sql/layout.js";
 import { type AwsContext, type Grantee, keyAdminStatement, logsKeyStatement } from "../aws-context/index.js";
 import {
   CATALOG_ZONES,
+  type CatalogColumn,
+  type CatalogTable,
+  type CatalogTableLayout,
   type CatalogZone,
   GLUE_CATALOG_DEFAULTS as DEFAULTS,
   type GlueCatalogProps,
@@ -29,9 +30,9 @@ export interface TablePartitioning {
 }
 
 /**
- * The lake's Glue Data Catalog: a database per zone (drop, raw, curated), the raw and curated table of every
- * pipeline declared from its schema (Parquet, typed columns, partitioned by ingest_date then the declared keys),
- * and the security configuration every crawler and job runs with: SSE-KMS for S3 output (the curated zone's key),
+ * The lake's Glue Data Catalog: a database per zone (drop, raw, curated), the raw and curated table of each entry
+ * of `tables` (Parquet, the given Glue-typed columns and partition keys; the lake's are ingest_date, then the
+ * declared keys), and the security configuration every crawler and job runs with: SSE-KMS for S3 output (the curated zone's key),
  * KMS-encrypted CloudWatch logs and CSE-KMS job bookmarks (a catalog key of its own, rotating).
  */
 export class GlueCatalog extends Construct {
@@ -94,25 +95,15 @@ export class GlueCatalog extends Construct {
     const curated: Record<string, GlueCatalogTable> = {};
     const partitioning: Record<string, TablePartitioning> = {};
     const start = props.projectionStartDate ?? DEFAULTS.projectionStartDate;
-    for (const pipeline of props.pipelines) {
-      const projection = projectionOf(pipeline, props.projectedValues?.[pipeline.name] ?? {}, start);
-      partitioning[pipeline.name] = projection.partitioning;
-      raw[pipeline.name] = this.table(
-        "raw",
-        pipeline,
-        rawLayout(pipeline),
-        databases.raw,
-        props,
-        projection.parameters,
+    for (const table of props.tables) {
+      const projection = projectionOf(
+        table.raw.partitionKeys,
+        props.projectedValues?.[table.name] ?? {},
+        start,
       );
-      curated[pipeline.name] = this.table(
-        "curated",
-        pipeline,
-        curatedLayout(pipeline),
-        databases.curated,
-        props,
-        {},
-      );
+      partitioning[table.name] = projection.partitioning;
+      raw[table.name] = this.table("raw", table, table.raw, databases.raw, props, projection.parameters);
+      curated[table.name] = this.table("curated", table, table.curated, databases.curated, props, {});
     }
     this.tables = { raw, curated };
     this.partitioning = partitioning;
@@ -182,17 +173,17 @@ export class GlueCatalog extends Construct {
 
   private table(
     zone: "raw" | "curated",
-    pipeline: PipelineDeclaration,
-    layout: TableLayout,
+    table: CatalogTable,
+    layout: CatalogTableLayout,
     database: GlueCatalogDatabase,
     props: GlueCatalogProps,
     projection: Record<string, string>,
   ): GlueCatalogTable {
-    const glueColumn = (c: Column) => ({ name: c.name, type: GLUE_TYPES[c.type] });
-    return new GlueCatalogTable(this, `table-${zone}-${pipeline.name}`, {
-      name: pipeline.name,
+    const glueColumn = (c: CatalogColumn) => ({ name: c.name, type: c.type });
+    return new GlueCatalogTable(this, `table-${zone}-${table.name}`, {
+      name: table.name,
       databaseName: database.name,
-      description: `${pipeline.description} (${zone}, Parquet)`,
+      description: `${table.description} (${zone}, Parquet)`,
       tableType: "EXTERNAL_TABLE",
       parameters: {
         EXTERNAL: "TRUE",
@@ -201,7 +192,7 @@ export class GlueCatalog extends Construct {
       },
       partitionKeys: layout.partitionKeys.map(glueColumn),
       storageDescriptor: {
-        location: `s3://${props.zones[zone].bucket.bucket}/${pipeline.name}/`,
+        location: `s3://${props.zones[zone].bucket.bucket}/${table.name}/`,
         inputFormat: DEFAULTS.inputFormat,
         outputFormat: DEFAULTS.outputFormat,
         serDeInfo: {
@@ -216,12 +207,13 @@ export class GlueCatalog extends Construct {
 }
 
 /**
- * Partition projection for a raw table: ingest_date as a `date` projection (a dense daily series from the start
- * date to NOW), declared keys of type date likewise, other keys as `enum` when their values are given. Projection
- * is all or nothing per table, so one unprojectable key turns it off and the crawler registers partitions instead.
+ * Partition projection for a raw table's keys, in path order: a key of type `date` as a `date` projection (a dense
+ * daily series from the start date to NOW; the lake's ingest_date, first, is one), other keys as `enum` when their
+ * values are given. Projection is all or nothing per table, so one unprojectable key turns it off and the crawler
+ * registers partitions instead.
  */
 export function projectionOf(
-  pipeline: PipelineDeclaration,
+  partitionKeys: readonly CatalogColumn[],
   values: Readonly<Record<string, readonly string[]>>,
   startDate: string,
 ): { parameters: Record<string, string>; partitioning: TablePartitioning } {
@@ -232,12 +224,11 @@ export function projectionOf(
     [`projection.${name}.interval`]: "1",
     [`projection.${name}.interval.unit`]: "DAYS",
   });
-  let parameters: Record<string, string> = { "projection.enabled": "true", ...date("ingest_date") };
+  let parameters: Record<string, string> = { "projection.enabled": "true" };
   const unprojectable: string[] = [];
-  for (const key of pipeline.partitionKeys) {
-    const column = pipeline.schema.find((c) => c.name === key);
+  for (const { name: key, type } of partitionKeys) {
     const enumValues = values[key];
-    if (column?.type === "date") parameters = { ...parameters, ...date(key) };
+    if (type === "date") parameters = { ...parameters, ...date(key) };
     else if (enumValues !== undefined && enumValues.length > 0)
       parameters = {
         ...parameters,
@@ -268,15 +259,15 @@ function validate(props: GlueCatalogProps): void {
     problems.push(
       `securityConfigurationName "${props.securityConfigurationName}" must be 1-255 letters, digits, "-" or "_"`,
     );
-  const names = new Set(props.pipelines.map((p) => p.name));
-  for (const [pipeline, keys] of Object.entries(props.projectedValues ?? {})) {
-    if (!names.has(pipeline)) problems.push(`projectedValues.${pipeline}: no such pipeline`);
-    const declared = props.pipelines.find((p) => p.name === pipeline)?.partitionKeys ?? [];
+  const names = new Set(props.tables.map((t) => t.name));
+  for (const [table, keys] of Object.entries(props.projectedValues ?? {})) {
+    if (!names.has(table)) problems.push(`projectedValues.${table}: no such table`);
+    const declared = props.tables.find((t) => t.name === table)?.raw.partitionKeys.map((k) => k.name) ?? [];
     for (const [key, values] of Object.entries(keys)) {
-      if (names.has(pipeline) && !declared.includes(key))
-        problems.push(`projectedValues.${pipeline}.${key}: not a partition key of ${pipeline}`);
+      if (names.has(table) && !declared.includes(key))
+        problems.push(`projectedValues.${table}.${key}: not a partition key of ${table}`);
       if (values.some((v) => v === "" || v.includes(",")))
-        problems.push(`projectedValues.${pipeline}.${key}: values must be non-empty and contain no ","`);
+        problems.push(`projectedValues.${table}.${key}: values must be non-empty and contain no ","`);
     }
   }
   if (problems.length > 0) throw new Error(`GlueCatalog: ${problems.join("; ")}`);

@@ -1,9 +1,9 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { Construct } from "constructs";
-import orders from "../../src/pipelines/definitions/orders.js";
 import { AthenaWorkgroup } from "../athena-workgroup/index.js";
 import { AwsContext, serviceTrustStatement } from "../aws-context/index.js";
+import { ORDERS_TABLE } from "../glue-catalog/example.js";
 import { GlueCatalog } from "../glue-catalog/index.js";
 import { Personas } from "../personas/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
@@ -33,7 +33,7 @@ export function lakeFormationExample(scope: Construct): LakeFormationZones {
     },
     zones,
     securityConfigurationName: "event-lake-test-glue",
-    pipelines: [orders],
+    tables: [ORDERS_TABLE],
   });
   const results = zone("athena-results");
   const workgroup = (name: string) =>

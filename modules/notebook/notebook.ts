@@ -14,7 +14,7 @@ import { SagemakerNotebookInstanceLifecycleConfiguration } from "@cdktf/provider
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Construct } from "constructs";
-import { projectRoot } from "../../src/config/index.js";
+import { projectRoot } from "../../src/core/paths.js";
 import {
   type Grantee,
   keyAdminStatement,

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
-import orders from "../../src/pipelines/definitions/orders.js";
 import { AthenaWorkgroup } from "../athena-workgroup/index.js";
 import { AwsContext } from "../aws-context/index.js";
+import { ORDERS_TABLE } from "../glue-catalog/example.js";
 import { GlueCatalog } from "../glue-catalog/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
 import { Personas } from "./index.js";
@@ -31,7 +31,7 @@ export function personasExample(scope: Construct): Personas {
     },
     zones,
     securityConfigurationName: "event-lake-test-glue",
-    pipelines: [orders],
+    tables: [ORDERS_TABLE],
   });
   const workgroup = (name: string) =>
     new AthenaWorkgroup(scope, `workgroup-${name}`, { context, name: `event-lake-test-${name}`, results });

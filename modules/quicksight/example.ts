@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
-import orders from "../../src/pipelines/definitions/orders.js";
 import { AthenaWorkgroup } from "../athena-workgroup/index.js";
 import { AwsContext } from "../aws-context/index.js";
+import { ORDERS_TABLE } from "../glue-catalog/example.js";
 import { GlueCatalog } from "../glue-catalog/index.js";
 import { Network } from "../network/index.js";
 import { Warehouse } from "../warehouse/index.js";
@@ -27,7 +27,7 @@ export function quicksightSourcesExample(scope: Construct): QuicksightSources {
     },
     zones,
     securityConfigurationName: "event-lake-test-glue",
-    pipelines: [orders],
+    tables: [ORDERS_TABLE],
   });
   const analysts = new AthenaWorkgroup(scope, "workgroup-analysts", {
     context,

@@ -1,6 +1,6 @@
 import type { Construct } from "constructs";
-import orders from "../../src/pipelines/definitions/orders.js";
 import { AwsContext } from "../aws-context/index.js";
+import { ORDERS_TABLE } from "../glue-catalog/example.js";
 import { GlueCatalog } from "../glue-catalog/index.js";
 import { Network } from "../network/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
@@ -25,7 +25,7 @@ export function warehouseExample(scope: Construct): Warehouse {
     },
     zones,
     securityConfigurationName: "event-lake-test-glue",
-    pipelines: [orders],
+    tables: [ORDERS_TABLE],
   });
   const network = new Network(scope, "network", {
     context,

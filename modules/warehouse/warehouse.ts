@@ -17,7 +17,7 @@ import { RedshiftserverlessWorkgroup } from "@cdktf/provider-aws/lib/redshiftser
 import { SecurityGroup, type SecurityGroupIngress } from "@cdktf/provider-aws/lib/security-group";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { projectRoot } from "../../src/config/index.js";
+import { projectRoot } from "../../src/core/paths.js";
 import { keyAdminStatement, serviceTrustStatement } from "../aws-context/index.js";
 import type { Network } from "../network/index.js";
 import { RolePolicy } from "../role-policy/index.js";

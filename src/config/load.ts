@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { projectRoot } from "../core/paths.js";
 import { readMoto } from "../local/moto.js";
 import { featureDefaults } from "./features.js";
 import { describeJsonError } from "./json-error.js";
@@ -455,10 +456,5 @@ function stringOf(value: Json | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** The nearest folder at or above the working directory that holds package.json. */
-export function projectRoot(): string {
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) return process.cwd();
-  }
-}
+/** In the core since modules use it too (issue 17); re-exported so the app keeps one import. */
+export { projectRoot } from "../core/paths.js";

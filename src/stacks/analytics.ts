@@ -10,6 +10,7 @@ import { namedQueries } from "../sql/statements.js";
 import type { LakeParts } from "./context.js";
 import { handlerCode } from "./handler-code.js";
 import { functionVpc } from "./network.js";
+import { catalogTable, curatedTransform } from "./pipeline-props.js";
 import type { LakeProcessing } from "./processing.js";
 
 /** Catalog, crawler chain, Athena and the curated stage (issue #5). */
@@ -52,7 +53,7 @@ export function buildAnalytics(
     databaseNames: { drop: database("drop"), raw: database("raw"), curated: database("curated") },
     zones: catalogZones,
     securityConfigurationName: name("glue"),
-    pipelines,
+    tables: pipelines.map(catalogTable),
   });
   const chain = new CrawlerChain(scope, "crawler-chain", {
     context,
@@ -107,7 +108,8 @@ export function buildAnalytics(
     }
     const stage = new CuratedStage(scope, `curated-${pipeline.name}`, {
       context,
-      pipeline,
+      pipelineName: pipeline.name,
+      transform: curatedTransform(pipeline),
       name: physicalName(env.prefix, ["curated", pipeline.name], NAME_LIMITS.iamRole),
       catalog,
       workgroup,

@@ -11,6 +11,7 @@ import type { HttpPullSource, PipelineDeclaration } from "../pipelines/types.js"
 import type { LakeParts } from "./context.js";
 import { handlerCode } from "./handler-code.js";
 import { functionVpc } from "./network.js";
+import { deliveredDataset } from "./pipeline-props.js";
 
 // How data gets into the drop zone: pulled on a schedule, pushed by producers, or streamed through Firehose.
 
@@ -142,7 +143,7 @@ export function buildStreams(scope: Construct, parts: LakeParts): LakeStreams {
         stream: physicalName(env.prefix, ["stream", p.name], NAME_LIMITS.default),
         role: physicalName(env.prefix, ["stream", p.name, "delivery"], NAME_LIMITS.iamRole),
       },
-      pipeline: p,
+      ...deliveredDataset(p),
       zone: zones.drop,
     });
     const producer = producerRole(scope, parts, p.name, {

@@ -3,7 +3,7 @@ import { REPO_ROOT } from "../../handlers/build.js";
 import { IMPORT_RULES, importsOf, importViolations, ruleFor, sourceFiles } from "./import-rules.js";
 
 describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => {
-  it("hold on the tree: handlers import from src/ only the core, the core imports neither, the app no handler", () => {
+  it("hold on the tree: handlers and modules import from src/ only the core, the core imports neither, the app no handler", () => {
     // prepare
     const files = sourceFiles(REPO_ROOT, ["main.ts", "handlers", "src", "modules"]);
     const judged = (name: string) => files.filter((f) => ruleFor(f.path)?.name === name).length;
@@ -27,16 +27,30 @@ describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => 
       { path: "src/core/wrong.ts", source: 'export { logger } from "../../handlers/shared/index.js";' },
       { path: "src/stacks/wrong.ts", source: 'import { handler } from "../../handlers/ingest/handler.js";' },
       { path: "handlers/orchestrator/wrong.test.ts", source: 'import "../../src/sql/layout.js";' },
+      // a module (its example too) that takes the app's declaration; one that uses the core; a module test
+      {
+        path: "modules/glue-catalog/wrong.ts",
+        source: 'import type { PipelineDeclaration } from "../../src/pipelines/types.js";',
+      },
+      {
+        path: "modules/glue-catalog/example.ts",
+        source: 'import orders from "../../src/pipelines/definitions/orders.js";',
+      },
+      { path: "modules/notebook/right.ts", source: 'import { projectRoot } from "../../src/core/paths.js";' },
+      { path: "modules/glue-catalog/wrong.test.ts", source: 'import "../../src/stacks/pipeline-props.js";' },
     ];
 
     // act
     const violations = importViolations(files);
 
-    // assess: the type import of the pending pipeline types passes; tests are not judged
+    // assess: the type import of the pending pipeline types passes, as does a module's import of the core; tests
+    // are not judged
     expect(violations).toEqual([
       `handlers/orchestrator/wrong.ts:2: imports src/sql/layout.ts; Lambda code (handlers/) may import only handlers/, src/core/ (${IMPORT_RULES[0]?.why})`,
       `src/core/wrong.ts:1: imports handlers/shared/index.ts; the core (src/core/) may import only src/core/ (${IMPORT_RULES[1]?.why})`,
-      `src/stacks/wrong.ts:1: imports handlers/ingest/handler.ts; the app (main.ts, config, pipelines, stacks, modules) may import only src/, modules/ (${IMPORT_RULES[2]?.why})`,
+      `src/stacks/wrong.ts:1: imports handlers/ingest/handler.ts; the app (main.ts, config, pipelines, stacks) may import only src/, modules/ (${IMPORT_RULES[3]?.why})`,
+      `modules/glue-catalog/wrong.ts:1: imports src/pipelines/types.ts; the modules (modules/) may import only modules/, src/core/ (${IMPORT_RULES[2]?.why})`,
+      `modules/glue-catalog/example.ts:1: imports src/pipelines/definitions/orders.ts; the modules (modules/) may import only modules/, src/core/ (${IMPORT_RULES[2]?.why})`,
     ]);
   });
 

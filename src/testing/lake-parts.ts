@@ -6,6 +6,7 @@ import { Network, type NetworkProps } from "../../modules/network/index.js";
 import { type Persona, Personas } from "../../modules/personas/index.js";
 import { ZoneBucket } from "../../modules/zone-bucket/index.js";
 import orders from "../pipelines/definitions/orders.js";
+import { catalogTable } from "../stacks/pipeline-props.js";
 
 /** The prefix of every physical name the parts get. */
 const PREFIX = "event-lake-test";
@@ -94,7 +95,7 @@ export function lakeParts<const O extends LakePartsOptions = LakePartsOptions>(
     },
     zones,
     securityConfigurationName: `${PREFIX}-glue`,
-    pipelines: [orders],
+    tables: [catalogTable(orders)],
   });
   const workgroups: Partial<Record<LakeWorkgroupName, AthenaWorkgroup>> = {};
   if (results !== undefined) {
