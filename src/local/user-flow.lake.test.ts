@@ -80,7 +80,7 @@ describe("a user's own file, from the drop bucket to a curated query", () => {
     expect(first.walks.filter((w) => w.includes(day))).toEqual([]);
     expect(orders?.quarantinedFiles).toContainEqual({
       sourceKey: `orders/ingest_date=${day}/wrong-header.csv`,
-      reason: expect.stringMatching(/^header: /),
+      reason: expect.stringMatching(/^pipeline "orders": header: no field for column "order_id"/),
     });
     expect(first.unknownFiles).toContainEqual({
       sourceKey: `ordrs/ingest_date=${day}/typo.csv`,
