@@ -526,16 +526,31 @@ function strings(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
+/** A statement's plain fields, named as HCL (`not_actions`) or as policy JSON (`NotAction`) spells them. */
+const HCL_FIELDS = ["sid", "effect", "actions", "not_actions", "resources", "not_resources"] as const;
+const JSON_FIELDS = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource"] as const;
+
+function statementOf(
+  s: Body,
+  fields: typeof HCL_FIELDS | typeof JSON_FIELDS,
+  rest: Pick<Statement, "principals" | "notPrincipals" | "conditions">,
+): Statement {
+  const [sid, effect, actions, notActions, resources, notResources] = fields.map((f) => s[f]);
+  return {
+    sid: typeof sid === "string" ? sid : undefined,
+    effect: effect === "Deny" ? "Deny" : "Allow",
+    actions: strings(actions),
+    notActions: strings(notActions),
+    resources: strings(resources),
+    notResources: strings(notResources),
+    ...rest,
+  };
+}
+
 function statementFromHcl(s: Body): Statement {
   const principals = (key: string) =>
     many(s[key]).map((p) => ({ type: String(p["type"] ?? ""), identifiers: strings(p["identifiers"]) }));
-  return {
-    sid: typeof s["sid"] === "string" ? s["sid"] : undefined,
-    effect: s["effect"] === "Deny" ? "Deny" : "Allow",
-    actions: strings(s["actions"]),
-    notActions: strings(s["not_actions"]),
-    resources: strings(s["resources"]),
-    notResources: strings(s["not_resources"]),
+  return statementOf(s, HCL_FIELDS, {
     principals: principals("principals"),
     notPrincipals: principals("not_principals"),
     conditions: many(s["condition"]).map((c) => ({
@@ -543,7 +558,7 @@ function statementFromHcl(s: Body): Statement {
       variable: String(c["variable"] ?? ""),
       values: strings(c["values"]),
     })),
-  };
+  });
 }
 
 function parseJsonPolicy(doc: unknown): Statement[] {
@@ -561,17 +576,11 @@ function parseJsonPolicy(doc: unknown): Statement[] {
     for (const [test, vars] of Object.entries(one(s["Condition"]) ?? {}))
       for (const [variable, values] of Object.entries(one(vars) ?? {}))
         conditions.push({ test, variable, values: strings(values) });
-    return {
-      sid: typeof s["Sid"] === "string" ? s["Sid"] : undefined,
-      effect: s["Effect"] === "Deny" ? "Deny" : "Allow",
-      actions: strings(s["Action"]),
-      notActions: strings(s["NotAction"]),
-      resources: strings(s["Resource"]),
-      notResources: strings(s["NotResource"]),
+    return statementOf(s, JSON_FIELDS, {
       principals: principals(s["Principal"]),
       notPrincipals: principals(s["NotPrincipal"]),
       conditions,
-    };
+    });
   });
 }
 
