@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { readZip } from "../handlers/build/zip.js";
 import { buildHandlers, DEFAULT_OUT_DIR, DUCKDB_LAYER, REPO_ROOT } from "../handlers/build.js";
-import { deployedEnvironment, type FunctionsOfStack } from "../src/local/deployed-env.js";
+import { deployedEnvironment } from "../src/local/deployed-env.js";
 import { lambdaNode } from "../src/local/invoke.js";
 import { synthApp } from "../src/testing/synth.js";
 
@@ -39,7 +39,7 @@ const { outDir, manifest, millis } = await buildHandlers({ outDir: DEFAULT_OUT_D
  * into handlers that fail their own configuration checks.
  */
 const synthesized = await synthApp({ environments: ["local"] });
-const localStack = synthesized.stacks["local"] as unknown as FunctionsOfStack;
+const localStack = synthesized.stacks["local"] ?? {};
 function deployedEnvironmentOf(name: string): Record<string, string> {
   const env = deployedEnvironment(localStack, name);
   if (Object.keys(env).length === 0)

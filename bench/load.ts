@@ -25,10 +25,9 @@ import { collectOutputs, ledgerEntries, linesAccounted, pool } from "../src/loca
 import { startMoto, stopMoto } from "../src/local/moto.js";
 import { type BatchReport, LocalRunner } from "../src/local/runner.js";
 import { type LocalWiring, wiringFromState } from "../src/local/wiring.js";
-import { chooseMirror, renderCliConfig } from "../src/terraform/cli-config.js";
-import { runTerraform, terraformEnv } from "../src/terraform/run.js";
+import { runTerraform } from "../src/terraform/run.js";
+import { applyLocalStack } from "../src/testing/apply-local.js";
 import { motoClientConfig } from "../src/testing/moto.js";
-import { synthApp } from "../src/testing/synth.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT_FILE = join(HERE, "out", process.env["LOAD_OUT"] ?? "load.json");
@@ -86,22 +85,13 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[index] as number;
 }
 
-/** Applies the local stack to a fresh moto, as src/testing/lake-setup.ts does; returns its wiring. */
+/** Applies the local stack to a fresh moto (src/testing/apply-local.ts, as the lake tests do); returns its wiring. */
 async function applyLake(
   stateDir: string,
   endpoint: string,
 ): Promise<{ wiring: LocalWiring; seconds: number }> {
   const started = performance.now();
-  const { outdir } = await synthApp({
-    environments: ["local"],
-    env: { EVENT_LAKE_LOCAL_ENDPOINT: endpoint, EVENT_LAKE_LOCAL_STATE_DIR: stateDir },
-  });
-  const rc = join(stateDir, "terraform.rc");
-  writeFileSync(rc, renderCliConfig(chooseMirror(process.env)));
-  const cwd = join(outdir, "stacks", "local");
-  const options = { cwd, env: terraformEnv(rc), timeoutMs: 600_000 };
-  await runTerraform(["init", "-input=false", "-no-color"], options);
-  await runTerraform(["apply", "-auto-approve", "-input=false", "-no-color"], options);
+  const { stackDir: cwd, options } = await applyLocalStack(stateDir, endpoint);
   const { stdout } = await runTerraform(["show", "-json", "-no-color"], { ...options, timeoutMs: 120_000 });
   return { wiring: wiringFromState(JSON.parse(stdout), cwd), seconds: (performance.now() - started) / 1000 };
 }

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { comparisonTable, costNotes, costTable, priceSources } from "../src/cost/format.js";
 import { loadInputs } from "../src/cost/inputs.js";
 import { compare, DEFAULT_VOLUME, estimate, estimateSeeds } from "../src/cost/model.js";
+import { stackJsonPath } from "../src/terraform/json.js";
 import { synthApp } from "../src/testing/synth.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -216,7 +217,7 @@ const local = readOut<LocalOut>("local");
 
 // The cost model reads a freshly synthesized test stack and this run's converter figures.
 const synthesized = await synthApp({ environments: ["test"] });
-const stackJson = join(synthesized.outdir, "stacks", "test", "cdk.tf.json");
+const stackJson = stackJsonPath(synthesized.outdir, "test");
 const inputs = loadInputs({ stackJson, converterJson: join(OUT, "converter.json") });
 const volume = DEFAULT_VOLUME;
 const ours = estimate(volume, inputs.config, inputs.prices);

@@ -11,9 +11,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMoto, stopMoto } from "../src/local/moto.js";
-import { chooseMirror, renderCliConfig } from "../src/terraform/cli-config.js";
-import { runTerraform, terraformEnv } from "../src/terraform/run.js";
-import { synthApp } from "../src/testing/synth.js";
+import { runTerraform } from "../src/terraform/run.js";
+import { synthLocalStack } from "../src/testing/apply-local.js";
 
 const OUT_FILE = join(dirname(fileURLToPath(import.meta.url)), "out", "terraform.json");
 /** Seconds before an apply against moto is stopped (moto's gaps look like hangs). */
@@ -29,16 +28,9 @@ const stateDir = mkdtempSync(join(tmpdir(), "bench-terraform-"));
 let outdir: string | undefined;
 try {
   const moto = await timed(() => startMoto({ dir: stateDir }));
-  const synth = await timed(() =>
-    synthApp({
-      environments: ["local"],
-      env: { EVENT_LAKE_LOCAL_ENDPOINT: moto.value.endpoint, EVENT_LAKE_LOCAL_STATE_DIR: stateDir },
-    }),
-  );
+  const synth = await timed(() => synthLocalStack(stateDir, moto.value.endpoint));
   outdir = synth.value.outdir;
-  const rc = join(stateDir, "terraform.rc");
-  writeFileSync(rc, renderCliConfig(chooseMirror(process.env)));
-  const options = { cwd: join(outdir, "stacks", "local"), env: terraformEnv(rc), timeoutMs: TIMEOUT_MS };
+  const options = { ...synth.value.options, timeoutMs: TIMEOUT_MS };
   const tf = (args: string[]) => runTerraform([...args, "-no-color"], options);
 
   const init = await timed(() => tf(["init", "-input=false"]));

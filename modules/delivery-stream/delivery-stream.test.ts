@@ -7,12 +7,12 @@ import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
 import { definePipeline, type PipelineDeclaration } from "../../src/pipelines/types.js";
 import { pipelineProblems } from "../../src/pipelines/validate.js";
-import { StackIndex, type TerraformJson } from "../../src/policy/engine.js";
 import { MODULE_RULES } from "../../src/policy/rules/index.js";
 import { deliveredDataset } from "../../src/stacks/pipeline-props.js";
+import { StackIndex, type TerraformJson } from "../../src/terraform/json.js";
+import { PolicyEvaluator } from "../../src/testing/policy-evaluator.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { AwsContext } from "../aws-context/index.js";
-import { PolicyEvaluator } from "../personas/policy-evaluator.js";
 import { RolePolicy } from "../role-policy/index.js";
 import { ZoneBucket } from "../zone-bucket/index.js";
 import {

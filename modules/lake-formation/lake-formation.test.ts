@@ -2,11 +2,11 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { StackIndex, type TerraformJson } from "../../src/policy/engine.js";
 import { MODULE_RULES } from "../../src/policy/rules/index.js";
+import { StackIndex, type TerraformJson } from "../../src/terraform/json.js";
 import { lakeParts } from "../../src/testing/lake-parts.js";
+import { PolicyEvaluator } from "../../src/testing/policy-evaluator.js";
 import { maskHashes } from "../../src/testing/synth.js";
-import { PolicyEvaluator } from "../personas/policy-evaluator.js";
 import { LAKE_FORMATION_DEFAULTS, LakeFormationZones, type LakeFormationZonesProps } from "./index.js";
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;

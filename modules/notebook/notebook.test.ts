@@ -7,13 +7,13 @@ import { join } from "node:path";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TerraformStack, Testing } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { StackIndex } from "../../src/policy/engine.js";
 import { wildcardResourceException } from "../../src/policy/iam-exceptions.js";
 import { MODULE_RULES } from "../../src/policy/rules/index.js";
+import { StackIndex } from "../../src/terraform/json.js";
 import { lakeParts } from "../../src/testing/lake-parts.js";
+import { PolicyEvaluator } from "../../src/testing/policy-evaluator.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { NETWORK_DEFAULTS } from "../network/index.js";
-import { PolicyEvaluator } from "../personas/policy-evaluator.js";
 import { RolePolicy } from "../role-policy/index.js";
 import {
   IDLE_STOP_SCRIPT_FILE,

@@ -3,8 +3,8 @@ import { GlueJob } from "@cdktf/provider-aws/lib/glue-job";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { lakeParts, PERSONA_ROLE_NAMES as ROLE_NAMES } from "../../src/testing/lake-parts.js";
+import { PolicyEvaluator } from "../../src/testing/policy-evaluator.js";
 import { PERSONAS_DEFAULTS, type Persona, Personas, type PersonasProps } from "./index.js";
-import { glob, PolicyEvaluator } from "./policy-evaluator.js";
 
 type Json = {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -209,32 +209,6 @@ describe("Personas: who reaches what (an IAM evaluator over the synthesized poli
       expect(statements.flatMap((s) => s.resources).filter((r) => r === "*")).toEqual([]);
       expect(statements.every((s) => s.effect === "Allow" && s.notActions.length === 0)).toBe(true);
     }
-  });
-});
-
-describe("the evaluator itself", () => {
-  it("matches IAM wildcards: * any run, ? one character, actions case-insensitive", () => {
-    expect(glob("s3:Get*", "s3:getobject", true)).toBe(true);
-    expect(glob("arn:x:${a.b}/sandbox/*", "arn:x:${a.b}/sandbox/k", false)).toBe(true);
-    expect(glob("arn:x:${a.b}/sandbox/*", "arn:x:${a.b}/sandboxed/k", false)).toBe(false);
-    expect(glob("a?c", "abc", false)).toBe(true);
-    expect(glob("a?c", "abbc", false)).toBe(false);
-    expect(glob("Bucket", "bucket", false)).toBe(false);
-  });
-
-  it("lets an explicit Deny win over an Allow", () => {
-    const statement = (effect: string) => ({ effect, actions: ["s3:GetObject"], resources: ["arn:b/*"] });
-    const json = {
-      resource: {
-        aws_iam_role: { r: { name: "r", assume_role_policy: "{}" } },
-        aws_iam_role_policy: {
-          p: { role: "${aws_iam_role.r.name}", policy: "${data.aws_iam_policy_document.d.json}" },
-        },
-      },
-      data: { aws_iam_policy_document: { d: { statement: [statement("Allow"), statement("Deny")] } } },
-    };
-    const evaluator = new PolicyEvaluator(json, ACCOUNT);
-    expect(evaluator.allows("r", { action: "s3:GetObject", resource: "arn:b/k" })).toBe(false);
   });
 });
 

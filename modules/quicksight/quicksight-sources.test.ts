@@ -1,8 +1,8 @@
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { lakeParts } from "../../src/testing/lake-parts.js";
+import { PolicyEvaluator } from "../../src/testing/policy-evaluator.js";
 import { maskHashes } from "../../src/testing/synth.js";
-import { PolicyEvaluator } from "../personas/policy-evaluator.js";
 import { Warehouse, type WarehouseEngine } from "../warehouse/index.js";
 import {
   DATA_SOURCE_OWNER_ACTIONS,

@@ -5,11 +5,11 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { Parser } from "node-sql-parser";
 import { describe, expect, it } from "vitest";
-import { StackIndex, type TerraformJson } from "../../src/policy/engine.js";
 import { RULES } from "../../src/policy/rules/index.js";
+import { StackIndex, type TerraformJson } from "../../src/terraform/json.js";
 import { lakeParts } from "../../src/testing/lake-parts.js";
+import { PolicyEvaluator } from "../../src/testing/policy-evaluator.js";
 import { maskHashes } from "../../src/testing/synth.js";
-import { PolicyEvaluator } from "../personas/policy-evaluator.js";
 import {
   EXTERNAL_SCHEMA_SQL_FILE,
   QUICKSIGHT_IP_RANGES,

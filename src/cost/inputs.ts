@@ -1,9 +1,10 @@
 /** The cost model's file inputs: the synthesized stack and the converter benchmark, each optional. */
 import { existsSync, readFileSync } from "node:fs";
+import { readTerraformJson } from "../terraform/json.js";
 import { converterMeasurement } from "./measured.js";
 import { DEFAULT_ASSUMPTIONS, type ModelConfig } from "./model.js";
 import { type PriceTable, pricesFor } from "./prices.js";
-import { readStackFacts, type TerraformJson } from "./stack.js";
+import { readStackFacts } from "./stack.js";
 
 export const DEFAULT_STACK_JSON = "cdktf.out/stacks/test/cdk.tf.json";
 export const DEFAULT_CONVERTER_JSON = "bench/out/converter.json";
@@ -23,7 +24,7 @@ export function loadInputs(options: {
 }): ModelInputs {
   const stackPath = options.stackJson ?? DEFAULT_STACK_JSON;
   const converterPath = options.converterJson ?? DEFAULT_CONVERTER_JSON;
-  const stackJson = readJson<TerraformJson>(stackPath);
+  const stackJson = existsSync(stackPath) ? readTerraformJson(stackPath) : undefined;
   const stack = readStackFacts(stackJson);
   const converter = converterMeasurement(readJson(converterPath));
   const fallbacks = Object.entries(stack.sources)

@@ -1,7 +1,8 @@
 import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { TerraformJson } from "../terraform/json.js";
 import { synthApp } from "../testing/synth.js";
-import { FALLBACK_STACK, readStackFacts, type TerraformJson } from "./stack.js";
+import { FALLBACK_STACK, readStackFacts } from "./stack.js";
 
 /** A hand-written stack with every resource the reader looks at. */
 const STACK: TerraformJson = {

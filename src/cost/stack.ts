@@ -3,6 +3,8 @@
  * already declares it, else from FALLBACK_STACK. Every figure says where it came from.
  */
 
+import { type Body, blocksOf, one, type TerraformJson } from "../terraform/json.js";
+
 export type FactSource = "cdk.tf.json" | "fallback";
 
 export interface StackFacts {
@@ -58,11 +60,7 @@ export const FALLBACK_STACK: Omit<StackFacts, "sources"> = {
   dropRetentionDays: 30,
 };
 
-type Resource = Record<string, unknown>;
-export interface TerraformJson {
-  readonly provider?: { readonly aws?: readonly Record<string, unknown>[] };
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Resource>>>>;
-}
+type Resource = Body;
 
 /** Reads the facts from one synthesized stack; a field the stack lacks falls back, and says so. */
 export function readStackFacts(json: TerraformJson | undefined): StackFacts {
@@ -72,7 +70,8 @@ export function readStackFacts(json: TerraformJson | undefined): StackFacts {
     sources[name] = value === undefined ? "fallback" : "cdk.tf.json";
     if (value !== undefined) facts[name] = value;
   };
-  const all = (type: string): [string, Resource][] => Object.entries(json?.resource?.[type] ?? {});
+  const all = (type: string): [string, Resource][] =>
+    blocksOf(json, "resource", (t) => t === type).map((b) => [b.name, b.body]);
   const count = (type: string): number | undefined => (json?.resource?.[type] ? all(type).length : undefined);
 
   set("region", str(json?.provider?.aws?.[0]?.["region"]));
@@ -84,7 +83,7 @@ export function readStackFacts(json: TerraformJson | undefined): StackFacts {
     "converter",
     converter && {
       memoryMb: num(converter["memory_size"]) ?? FALLBACK_STACK.converter.memoryMb,
-      ephemeralMb: num(first(converter["ephemeral_storage"])?.["size"]) ?? 512,
+      ephemeralMb: num(one(converter["ephemeral_storage"])?.["size"]) ?? 512,
       batchSize: num(mapping?.["batch_size"]) ?? 10,
     },
   );
@@ -126,7 +125,7 @@ export function readStackFacts(json: TerraformJson | undefined): StackFacts {
 
   const kmsRules = all("aws_s3_bucket_server_side_encryption_configuration")
     .flatMap(([, c]) => (Array.isArray(c["rule"]) ? (c["rule"] as Resource[]) : []))
-    .filter((r) => str(first(r["apply_server_side_encryption_by_default"])?.["sse_algorithm"]) === "aws:kms");
+    .filter((r) => str(one(r["apply_server_side_encryption_by_default"])?.["sse_algorithm"]) === "aws:kms");
   set(
     "bucketKeys",
     kmsRules.length > 0 ? kmsRules.every((r) => r["bucket_key_enabled"] === true) : undefined,
@@ -138,7 +137,7 @@ export function readStackFacts(json: TerraformJson | undefined): StackFacts {
   const dropRule = dropLifecycle
     ? (dropLifecycle[1]["rule"] as Resource[] | undefined)?.find((r) => r["id"] === "expire-current-objects")
     : undefined;
-  set("dropRetentionDays", num(first(dropRule?.["expiration"])?.["days"]));
+  set("dropRetentionDays", num(one(dropRule?.["expiration"])?.["days"]));
 
   return { ...facts, sources };
 }
@@ -148,11 +147,6 @@ function perDay(amount: number | undefined, period: string | undefined): number 
   if (amount === undefined) return null;
   const days = { daily: 1, weekly: 7, monthly: 30 }[period ?? "monthly"] ?? 30;
   return amount / days;
-}
-
-function first(value: unknown): Resource | undefined {
-  if (Array.isArray(value)) return value[0] as Resource | undefined;
-  return typeof value === "object" && value !== null ? (value as Resource) : undefined;
 }
 
 function num(value: unknown): number | undefined {

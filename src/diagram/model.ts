@@ -1,12 +1,10 @@
+import { blocksOf, type TerraformJson } from "../terraform/json.js";
+
 /**
  * The architecture as a graph, read from one synthesized stack (`cdk.tf.json`): the resources that carry data or
  * events are nodes, grouped by zone; edges are the event flow, derived from the references between resources
  * (bucket -> notification -> topic -> subscription -> queue -> event source mapping -> function, …).
  */
-
-interface SynthesizedStack {
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-}
 
 export interface DiagramNode {
   /** Terraform address, e.g. `aws_s3_bucket.zone-drop_bucket_2CC08DED`. */
@@ -148,31 +146,26 @@ const INCOMING: Readonly<Record<string, readonly { fields: readonly string[]; la
 
 const CATALOG_TYPES = new Set(["aws_glue_catalog_database", "aws_glue_catalog_table"]);
 
-export function buildModel(stack: SynthesizedStack, prefix: string): DiagramModel {
-  const resources = stack.resource ?? {};
+export function buildModel(stack: TerraformJson, prefix: string): DiagramModel {
+  const resources = blocksOf(stack);
   const nodes = new Map<string, DiagramNode>();
   const dlqs = new Set<string>();
-  for (const queue of Object.values(resources["aws_sqs_queue"] ?? {}))
-    for (const ref of references({ redrive_policy: queue["redrive_policy"] })) dlqs.add(ref);
+  for (const queue of resources.filter((b) => b.type === "aws_sqs_queue"))
+    for (const ref of references({ redrive_policy: queue.body["redrive_policy"] })) dlqs.add(ref);
 
-  for (const [type, byName] of Object.entries(resources)) {
+  for (const { type, name, address: id, path: fullPath, body } of resources) {
     const spec = NODE_TYPES[type];
     if (!spec) continue;
-    for (const [name, body] of Object.entries(byName)) {
-      const id = `${type}.${name}`;
-      const path = ((body["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? name)
-        .split("/")
-        .slice(1);
-      nodes.set(id, {
-        id,
-        type,
-        kind: dlqs.has(id) ? "dead-letter queue" : spec.kind,
-        label: shortName(body, path, prefix),
-        group: zoneOf(path) ?? spec.category,
-        shape: spec.shape,
-        secondary: dlqs.has(id),
-      });
-    }
+    const path = (fullPath ?? name).split("/").slice(1);
+    nodes.set(id, {
+      id,
+      type,
+      kind: dlqs.has(id) ? "dead-letter queue" : spec.kind,
+      label: shortName(body, path, prefix),
+      group: zoneOf(path) ?? spec.category,
+      shape: spec.shape,
+      secondary: dlqs.has(id),
+    });
   }
 
   const edges = new Map<string, DiagramEdge>();
@@ -193,21 +186,19 @@ export function buildModel(stack: SynthesizedStack, prefix: string): DiagramMode
   const refsIn = (body: Record<string, unknown>, fields: readonly string[]) =>
     fields.flatMap((f) => references({ [f.split(".").pop() ?? f]: at(body, f) }));
 
-  for (const [type, byName] of Object.entries(resources))
-    for (const [name, body] of Object.entries(byName)) {
-      const id = `${type}.${name}`;
-      for (const c of CONNECTORS[type] ?? [])
-        for (const from of refsIn(body, c.from))
-          for (const to of refsIn(body, c.to)) add(from, to, c.label, c.dashed ?? false);
-      // "uses" of catalog metadata would tie every function to every database: left out, the crawlers show it.
-      for (const o of OUTGOING[type] ?? [])
-        for (const to of refsIn(body, o.fields))
-          if (!(o.dashed && CATALOG_TYPES.has(nodes.get(to)?.type ?? ""))) add(id, to, o.label, o.dashed);
-      // A crawler's dead-letter queue is where its events end up, not a source.
-      for (const i of INCOMING[type] ?? [])
-        for (const from of refsIn(body, i.fields))
-          if (!nodes.get(from)?.secondary) add(from, id, i.label, false);
-    }
+  for (const { type, address: id, body } of resources) {
+    for (const c of CONNECTORS[type] ?? [])
+      for (const from of refsIn(body, c.from))
+        for (const to of refsIn(body, c.to)) add(from, to, c.label, c.dashed ?? false);
+    // "uses" of catalog metadata would tie every function to every database: left out, the crawlers show it.
+    for (const o of OUTGOING[type] ?? [])
+      for (const to of refsIn(body, o.fields))
+        if (!(o.dashed && CATALOG_TYPES.has(nodes.get(to)?.type ?? ""))) add(id, to, o.label, o.dashed);
+    // A crawler's dead-letter queue is where its events end up, not a source.
+    for (const i of INCOMING[type] ?? [])
+      for (const from of refsIn(body, i.fields))
+        if (!nodes.get(from)?.secondary) add(from, id, i.label, false);
+  }
 
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   return {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { blocksOf, type TerraformJson } from "../terraform/json.js";
 import { isStateful } from "./stateful.js";
 
 /**
@@ -15,20 +16,11 @@ export const UPDATE_COMMAND = "node --import tsx src/cli/baseline.ts --update";
 /** Address -> construct path (without the stack name), e.g. `aws_s3_bucket.zone-drop_bucket_2CC08DED` -> `zone-drop/bucket`. */
 export type AddressMap = Readonly<Record<string, string>>;
 
-interface SynthesizedStack {
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-}
-
 /** The stateful resources of one synthesized stack (`cdk.tf.json`), by address. */
-export function statefulAddresses(stack: SynthesizedStack): AddressMap {
+export function statefulAddresses(stack: TerraformJson): AddressMap {
   const out: Record<string, string> = {};
-  for (const [type, byName] of Object.entries(stack.resource ?? {})) {
-    if (!isStateful(type)) continue;
-    for (const [name, body] of Object.entries(byName)) {
-      const path = (body["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? name;
-      out[`${type}.${name}`] = path.split("/").slice(1).join("/");
-    }
-  }
+  for (const block of blocksOf(stack, "resource", isStateful))
+    out[block.address] = (block.path ?? block.name).split("/").slice(1).join("/");
   return sortKeys(out);
 }
 

@@ -1,32 +1,20 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { PipelineDeclaration } from "../pipelines/types.js";
+import { download, listKeys } from "./s3-objects.js";
 
 /** Helpers shared by the local stand-ins and `make local/query`: moto's S3 as local Parquet for DuckDB. */
-export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((c) => c.Key ?? ""));
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys.sort();
-}
 
 /** Mirrors `prefix` of a bucket into `dir`, keeping the hive-style folders DuckDB reads partitions from. */
 export async function mirror(s3: S3Client, bucket: string, prefix: string, dir: string): Promise<string[]> {
   const keys = (await listKeys(s3, bucket, prefix)).filter((k) => k.endsWith(".parquet"));
   for (const key of keys) {
-    const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const target = join(dir, key);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, Buffer.from((await Body?.transformToByteArray()) ?? []));
+    writeFileSync(target, await download(s3, bucket, key));
   }
   return keys;
 }

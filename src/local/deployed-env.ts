@@ -1,23 +1,18 @@
-/** The slice of a synthesized stack (cdk.tf.json) that holds the functions. */
-export interface FunctionsOfStack {
-  readonly resource?: {
-    readonly aws_lambda_function?: Readonly<
-      Record<string, { filename?: string; environment?: { variables?: Record<string, string> } }>
-    >;
-  };
-}
+import { blocksOf, type TerraformJson } from "../terraform/json.js";
 
 /**
  * The environment the stack deploys the function built from handler `name` with (its zip is `asset-<name>/...`),
  * so a handler run outside Lambda passes the same configuration checks it passes there. Terraform references stay
  * as their text, except `jsonencode({...})`, which becomes the JSON object it encodes, with references as strings.
  */
-export function deployedEnvironment(stack: FunctionsOfStack, name: string): Record<string, string> {
-  for (const fn of Object.values(stack.resource?.aws_lambda_function ?? {}))
-    if (String(fn.filename).includes(`asset-${name}/`))
+export function deployedEnvironment(stack: TerraformJson, name: string): Record<string, string> {
+  for (const { body } of blocksOf(stack, "resource", (t) => t === "aws_lambda_function"))
+    if (String(body["filename"]).includes(`asset-${name}/`)) {
+      const environment = body["environment"] as { variables?: Record<string, string> } | undefined;
       return Object.fromEntries(
-        Object.entries(fn.environment?.variables ?? {}).map(([k, v]) => [k, placeholder(v)]),
+        Object.entries(environment?.variables ?? {}).map(([k, v]) => [k, placeholder(v)]),
       );
+    }
   return {};
 }
 

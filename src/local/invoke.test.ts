@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resourcesOf, synthApp } from "../testing/synth.js";
-import { deployedEnvironment, type FunctionsOfStack } from "./deployed-env.js";
+import { deployedEnvironment } from "./deployed-env.js";
 import { invokeBundled, lambdaNode } from "./invoke.js";
 
 const DIST = "dist/handlers";
@@ -37,7 +37,7 @@ describe("every function bundle on Node 22 (nodejs22.x)", () => {
       const fn = Object.values(resourcesOf(local, "aws_lambda_function")).find((f) =>
         String(f["filename"]).includes(`/asset-${name}/`),
       );
-      const variables = deployedEnvironment(local as FunctionsOfStack, name);
+      const variables = deployedEnvironment(local, name);
       const layers = fn?.["layers"] ? [join(DIST, manifest["layer-duckdb"]?.file ?? "")] : [];
 
       // act: an SQS batch with no records reaches no AWS service

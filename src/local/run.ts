@@ -10,9 +10,10 @@ import { REASON_SUFFIX, UNKNOWN_PIPELINE_PREFIX } from "../../handlers/drop-to-r
 import { clearCuratedDates } from "../../handlers/orchestrator/orchestrator.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 import { walk } from "./asl.js";
-import { listKeys, mirror, queryCurated } from "./athena-standin.js";
+import { mirror, queryCurated } from "./athena-standin.js";
 import { CatalogStandIn, catalogNames } from "./catalog-standin.js";
 import { LocalRunner } from "./runner.js";
+import { listKeys } from "./s3-objects.js";
 import {
   groupReasons,
   type LocalRunSummary,

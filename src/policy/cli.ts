@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { evaluate, loadOutdir, type Report, type Result } from "./engine.js";
+import { loadOutdir } from "../terraform/json.js";
+import { evaluate, type Report, type Result } from "./engine.js";
 import { RULES } from "./rules/index.js";
 import { SUPPRESSIONS, suppressionMatches, validateSuppressions } from "./suppressions.js";
 import type { Rule, Suppression } from "./types.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { StackIndex } from "./engine.js";
+import type { StackIndex } from "../terraform/json.js";
 import { compliantJson, type FixtureJson, index, mutated, ref, stackOf } from "./fixtures/index.js";
 import { RULES, ruleById } from "./rules/index.js";
 import type { Rule } from "./types.js";

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../app.js";
 import { loadConfig } from "../config/index.js";
 import { loadPipelines } from "../pipelines/index.js";
-import { evaluate, loadOutdir, type Report } from "./engine.js";
+import { loadOutdir } from "../terraform/json.js";
+import { evaluate, type Report } from "./engine.js";
 import { RULES } from "./rules/index.js";
 import { SUPPRESSIONS, suppressionMatches } from "./suppressions.js";
 

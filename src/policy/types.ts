@@ -1,4 +1,4 @@
-import type { StackIndex } from "./engine.js";
+import type { StackIndex } from "../terraform/json.js";
 
 /** An error fails `make policy`; a warning is printed and counted but does not. */
 export type Level = "error" | "warning";

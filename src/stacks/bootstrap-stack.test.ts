@@ -193,7 +193,7 @@ describe("the apply role's IAM: only on roles that carry the lake's boundary", (
   let allows: (action: string, resource: string, context?: Record<string, string>) => boolean;
 
   beforeAll(async () => {
-    const { PolicyEvaluator } = await import("../../modules/personas/policy-evaluator.js");
+    const { PolicyEvaluator } = await import("../testing/policy-evaluator.js");
     const evaluator = new PolicyEvaluator(bootstrap, {
       partition: "aws",
       region: "eu-west-1",
@@ -257,7 +257,7 @@ describe("the apply role and trust policies", () => {
   let allows: (action: string, resource: string, context?: Record<string, string>) => boolean;
 
   beforeAll(async () => {
-    const { PolicyEvaluator } = await import("../../modules/personas/policy-evaluator.js");
+    const { PolicyEvaluator } = await import("../testing/policy-evaluator.js");
     const evaluator = new PolicyEvaluator(bootstrap, {
       partition: "aws",
       region: "eu-west-1",
@@ -313,7 +313,7 @@ describe("the state roles: each environment reaches only its own state", () => {
     "s3:x-amz-server-side-encryption": "aws:kms",
     "s3:x-amz-server-side-encryption-aws-kms-key-id": aliasArn,
   };
-  let evaluator: import("../../modules/personas/policy-evaluator.js").PolicyEvaluator;
+  let evaluator: import("../testing/policy-evaluator.js").PolicyEvaluator;
   /** The bucket policy's decision for `principal`. */
   const bucketPolicy = (principal: string, action: string, resource: string) =>
     evaluator.resourcePolicy("aws_s3_bucket_policy", "state/bucket-policy", {
@@ -344,7 +344,7 @@ describe("the state roles: each environment reaches only its own state", () => {
   };
 
   beforeAll(async () => {
-    const { PolicyEvaluator } = await import("../../modules/personas/policy-evaluator.js");
+    const { PolicyEvaluator } = await import("../testing/policy-evaluator.js");
     evaluator = new PolicyEvaluator(bootstrap, {
       partition: "aws",
       region: "eu-west-1",

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { PolicyEvaluator } from "../../modules/personas/policy-evaluator.js";
+import { PolicyEvaluator } from "../testing/policy-evaluator.js";
 import { synthApp } from "../testing/synth.js";
 
 /** The converter's reach: what drop-to-raw may do to each zone (an IAM evaluator over the synthesized test stack). */

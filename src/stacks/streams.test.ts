@@ -2,15 +2,16 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PolicyEvaluator } from "../../modules/personas/policy-evaluator.js";
 import { loadPipelines, validatePipelines } from "../pipelines/index.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
 import { definePipeline } from "../pipelines/types.js";
-import { evaluate, loadOutdir } from "../policy/engine.js";
+import { evaluate } from "../policy/engine.js";
 import { RULES } from "../policy/rules/index.js";
 import { SUPPRESSIONS, suppressionMatches } from "../policy/suppressions.js";
 import { chooseMirror, renderCliConfig } from "../terraform/cli-config.js";
+import { loadOutdir } from "../terraform/json.js";
 import { runTerraform, terraformEnv } from "../terraform/run.js";
+import { PolicyEvaluator } from "../testing/policy-evaluator.js";
 import { maskHashes, type StackJson, type SynthResult, synthApp } from "../testing/synth.js";
 
 // The shipped pipelines plus two stream pipelines: the stack builds a Firehose stream and a producer role for each.

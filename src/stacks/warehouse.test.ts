@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { PolicyEvaluator } from "../../modules/personas/policy-evaluator.js";
+import { PolicyEvaluator } from "../testing/policy-evaluator.js";
 import { resourcesOf, type SynthResult, synthApp } from "../testing/synth.js";
 
 let synth: SynthResult;

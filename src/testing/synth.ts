@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../app.js";
@@ -6,13 +6,13 @@ import { loadConfig } from "../config/index.js";
 import type { EnvironmentName, LakeConfig } from "../config/types.js";
 import { loadPipelines } from "../pipelines/index.js";
 import type { PipelineDeclaration } from "../pipelines/types.js";
+import { type Body, blocksOf, readStackJson, type TerraformJson } from "../terraform/json.js";
 
-/** The synthesized Terraform JSON of one stack. */
-export type StackJson = {
-  terraform: Record<string, unknown>;
-  provider: { aws: Record<string, unknown>[] };
-  resource: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
+/** The synthesized Terraform JSON of one stack, with the blocks every app stack has. */
+export type StackJson = TerraformJson & {
+  terraform: Body;
+  provider: { aws: Body[] };
+  resource: Record<string, Record<string, Body>>;
   output?: Record<string, { value: unknown }>;
 };
 
@@ -46,21 +46,13 @@ export async function synthApp(
     bootstrapStateDir: join(outdir, "bootstrap-state"),
   }).synth();
   const names = [...(options.environments ?? ["test", "sandbox", "local"]), "bootstrap"];
-  const stacks = Object.fromEntries(
-    names.map((name) => [
-      name,
-      JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as StackJson,
-    ]),
-  );
+  const stacks = Object.fromEntries(names.map((name) => [name, readStackJson(outdir, name) as StackJson]));
   return { outdir, config, stacks };
 }
 
 /** Every resource of a type, keyed by its construct path (stable across hash changes). */
 export function resourcesOf(stack: StackJson, type: string): Record<string, Record<string, unknown>> {
-  const byId = stack.resource[type] ?? {};
-  return Object.fromEntries(
-    Object.values(byId).map((r) => [(r["//"] as { metadata: { path: string } }).metadata.path, r]),
-  );
+  return Object.fromEntries(blocksOf(stack, "resource", (t) => t === type).map((b) => [b.path, b.body]));
 }
 
 /** The one resource of `type` whose construct path ends with `pathSuffix`. */

@@ -7,14 +7,9 @@ import {
   type DynamoDBClient,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from "@aws-sdk/client-s3";
 import { readParquet } from "../../../handlers/drop-to-raw/testing/parquet.js";
+import { download, listKeys } from "../s3-objects.js";
 import { linesIn } from "./cases.js";
 
 /**
@@ -60,24 +55,6 @@ export interface SourceOutputs {
 export interface LakeBuckets {
   readonly raw: string;
   readonly quarantine: string;
-}
-
-export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((c) => c.Key ?? ""));
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return keys.sort();
-}
-
-export async function download(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Buffer.from((await Body?.transformToByteArray()) ?? []);
 }
 
 /** Every output under `prefixes` (in both zones), grouped by the source key it came from. */

@@ -1,14 +1,5 @@
-import {
-  type Block,
-  booleanOf,
-  compliant,
-  dig,
-  many,
-  nonCompliant,
-  numberOf,
-  type StackIndex,
-  verdict,
-} from "../engine.js";
+import { type Block, booleanOf, dig, many, numberOf, type StackIndex } from "../../terraform/json.js";
+import { compliant, nonCompliant, verdict } from "../engine.js";
 import type { Rule } from "../types.js";
 
 const WORKGROUP = "aws_athena_workgroup";

@@ -1,11 +1,5 @@
-import {
-  compliant,
-  nonCompliant,
-  notApplicable,
-  type PolicyUse,
-  type StackIndex,
-  verdict,
-} from "../engine.js";
+import type { PolicyUse, StackIndex } from "../../terraform/json.js";
+import { compliant, nonCompliant, notApplicable, verdict } from "../engine.js";
 import { wildcardResourceException } from "../iam-exceptions.js";
 import type { Finding, Rule } from "../types.js";
 

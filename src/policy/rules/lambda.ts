@@ -1,13 +1,5 @@
-import {
-  type Block,
-  compliant,
-  dig,
-  nonCompliant,
-  notApplicable,
-  numberOf,
-  type StackIndex,
-  verdict,
-} from "../engine.js";
+import { type Block, dig, numberOf, type StackIndex } from "../../terraform/json.js";
+import { compliant, nonCompliant, notApplicable, verdict } from "../engine.js";
 import type { Rule } from "../types.js";
 
 const FUNCTION = "aws_lambda_function";

@@ -1,13 +1,5 @@
-import {
-  type Block,
-  booleanOf,
-  compliant,
-  nonCompliant,
-  notApplicable,
-  numberOf,
-  type StackIndex,
-  verdict,
-} from "../engine.js";
+import { type Block, booleanOf, numberOf, type StackIndex } from "../../terraform/json.js";
+import { compliant, nonCompliant, notApplicable, verdict } from "../engine.js";
 import type { Rule } from "../types.js";
 
 const QUEUE = "aws_sqs_queue";

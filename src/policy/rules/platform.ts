@@ -1,4 +1,5 @@
-import { booleanOf, dig, notApplicable, numberOf, verdict } from "../engine.js";
+import { booleanOf, dig, numberOf } from "../../terraform/json.js";
+import { notApplicable, verdict } from "../engine.js";
 import type { Rule } from "../types.js";
 
 export const platformRules: readonly Rule[] = [

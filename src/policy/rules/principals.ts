@@ -1,4 +1,5 @@
-import { notApplicable, type PolicyUse, type StackIndex, type Statement, verdict } from "../engine.js";
+import type { PolicyUse, StackIndex, Statement } from "../../terraform/json.js";
+import { notApplicable, verdict } from "../engine.js";
 import { wildcardResourceException } from "../iam-exceptions.js";
 import type { Finding, Rule } from "../types.js";
 

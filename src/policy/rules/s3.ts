@@ -1,15 +1,5 @@
-import {
-  type Block,
-  booleanOf,
-  compliant,
-  dig,
-  many,
-  nonCompliant,
-  notApplicable,
-  one,
-  type StackIndex,
-  verdict,
-} from "../engine.js";
+import { type Block, booleanOf, dig, many, one, type StackIndex } from "../../terraform/json.js";
+import { compliant, nonCompliant, notApplicable, verdict } from "../engine.js";
 import type { Rule } from "../types.js";
 
 const BUCKET = "aws_s3_bucket";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { interpolations, referencesIn } from "./engine.js";
-import { compliantJson, index, ref, stackOf } from "./fixtures/index.js";
+import { compliantJson, index, ref, stackOf } from "../policy/fixtures/index.js";
+import { interpolations, referencesIn } from "./json.js";
 
 describe("references", () => {
   it("finds resource and data references inside interpolations, nested braces included", () => {

@@ -1,4 +1,4 @@
-import { type Condition, StackIndex, type Statement, type TerraformJson } from "../../src/policy/engine.js";
+import { type Condition, StackIndex, type Statement, type TerraformJson } from "../terraform/json.js";
 
 /**
  * A small evaluator of identity policies over synthesized Terraform JSON, for tests: does the inline policy of one
