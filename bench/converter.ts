@@ -2,7 +2,7 @@
  * Benchmark of the drop-to-raw converter core against DuckDB's own CSV-to-Parquet COPY on the same file.
  *
  *   node --import tsx bench/converter.ts [--rows 1000000,4000000] [--runs 3] [--threads N] [--memory-mb 192]
- *                                        [--format-rows 1000000] [--pipe false]
+ *                                        [--format-rows 1000000]
  *
  * Generates an 8-column CSV (ints, doubles, strings, timestamps) per size in a temp dir, then for each run starts one
  * child process for the converter (`convertFile`: number records, DuckDB cast/validate, Parquet partitioned by country
@@ -12,8 +12,7 @@
  * against DuckDB's own reader of that format (`read_csv` of the .gz, `read_json` of the NDJSON). Prints every run and
  * the medians, and writes bench/out/converter.json with each run's figures and the load average around each size (the
  * machine is shared: compare a run's ratio with the baseline measured beside it; the CPU-time ratio moves less with
- * the load than the wall-time ratio). `--pipe false` makes the converter read the finished numbered file instead of
- * streaming it to DuckDB through a named pipe (ConvertOptions.pipe).
+ * the load than the wall-time ratio).
  */
 import { execFileSync, spawn } from "node:child_process";
 import {
@@ -124,6 +123,8 @@ interface ChildReport {
   readonly loadAfter: number;
   /** Converter only: the numbering pre-pass and the DuckDB part. */
   readonly phases?: { readonly prepare: number; readonly convert: number };
+  /** Converter only: records read, written to Parquet, quarantined. */
+  readonly accounted?: { readonly rowsIn: number; readonly rowsOut: number; readonly rowsRejected: number };
   readonly maxRssMb: number;
   readonly rows: number;
   readonly outputBytes: number;
@@ -137,25 +138,25 @@ async function child(
   work: string,
   threads: number,
   memoryMb: number,
-  pipe: boolean,
 ): Promise<void> {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   let rows: number;
   let outputBytes = 0;
   let phases: ChildReport["phases"];
+  let accounted: ChildReport["accounted"];
   if (kind === "converter") {
     const result = await convertFile(file, {
       pipeline: format === "ndjson" ? BENCH_NDJSON_PIPELINE : BENCH_PIPELINE,
       source: { bucket: "bench", key: `bench_orders/${file}` },
       name: "bench",
       workDir: work,
-      pipe,
       threads,
       memoryLimitMb: memoryMb,
     });
     rows = result.rowsOut;
     phases = result.millis;
+    accounted = { rowsIn: result.rowsIn, rowsOut: result.rowsOut, rowsRejected: result.rowsRejected };
     if (result.rowsIn !== result.rowsOut + result.rowsRejected) throw new Error("rows not accounted for");
     for (const p of result.parquet) outputBytes += statSync(p.path).size;
   } else {
@@ -180,6 +181,7 @@ async function child(
     rows,
     outputBytes,
     ...(phases ? { phases } : {}),
+    ...(accounted ? { accounted } : {}),
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
@@ -190,7 +192,6 @@ async function runChild(
   file: string,
   threads: number,
   memoryMb: number,
-  pipe: boolean,
 ): Promise<ChildReport> {
   const work = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   try {
@@ -210,8 +211,6 @@ async function runChild(
       String(threads),
       "--memory-mb",
       String(memoryMb),
-      "--pipe",
-      String(pipe),
     ];
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
@@ -244,7 +243,6 @@ async function main(): Promise<void> {
       rows: { type: "string", default: "1000000,4000000" },
       runs: { type: "string", default: "3" },
       "format-rows": { type: "string", default: "1000000" },
-      pipe: { type: "string", default: "true" },
       format: { type: "string", default: "csv" },
       threads: { type: "string", default: String(availableParallelism()) },
       "memory-mb": { type: "string", default: String(DEFAULT_MEMORY_LIMIT_MB) },
@@ -252,7 +250,6 @@ async function main(): Promise<void> {
   });
   const threads = Number(values.threads);
   const memoryMb = Number(values["memory-mb"]);
-  const pipe = values.pipe !== "false";
   if (values.child) {
     await child(
       values.child,
@@ -261,7 +258,6 @@ async function main(): Promise<void> {
       values.work ?? "",
       threads,
       memoryMb,
-      pipe,
     );
     return;
   }
@@ -275,9 +271,11 @@ async function main(): Promise<void> {
     const converter: ChildReport[] = [];
     const baseline: ChildReport[] = [];
     const loadBefore = loadavg();
+    const loadBeforeRun: number[] = [];
     for (let i = 0; i < runs; i++) {
-      baseline.push(await runChild("duckdb", format, file, threads, memoryMb, pipe));
-      converter.push(await runChild("converter", format, file, threads, memoryMb, pipe));
+      loadBeforeRun.push(loadavg()[0] ?? 0);
+      baseline.push(await runChild("duckdb", format, file, threads, memoryMb));
+      converter.push(await runChild("converter", format, file, threads, memoryMb));
       const c = converter.at(-1) as ChildReport;
       const b = baseline.at(-1) as ChildReport;
       process.stderr.write(
@@ -319,6 +317,9 @@ async function main(): Promise<void> {
         duckdbCpuMillis: baseline[i]?.cpuMillis,
         duckdbPeakRssMb: baseline[i]?.maxRssMb,
         ratio: (baseline[i]?.millis ?? 0) / c.millis,
+        ...c.accounted,
+        duckdbRows: baseline[i]?.rows,
+        loadBefore: loadBeforeRun[i],
         loadAfter: c.loadAfter,
       })),
     };
@@ -367,7 +368,6 @@ async function main(): Promise<void> {
     cpu: `${cpus()[0]?.model ?? "unknown"} x${availableParallelism()}`,
     threads,
     memoryLimitMb: memoryMb,
-    pipe,
     command: `node --import tsx bench/converter.ts ${process.argv.slice(2).join(" ")}`.trim(),
     git: gitHead(),
     results,

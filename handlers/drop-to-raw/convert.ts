@@ -5,7 +5,6 @@ import { createInterface } from "node:readline";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import { type DuckDbResultReader, type Engine, openEngine } from "./duckdb.js";
 import { matchHeader, withJsonKeys } from "./fields.js";
-import { FifoSink, makeFifo } from "./fifo.js";
 import { parquetFileName } from "./paths.js";
 import {
   DEFAULT_MAX_RECORD_BYTES,
@@ -48,13 +47,6 @@ export interface ConvertOptions {
   readonly maxRecordBytes?: number;
   /** See PrepareOptions.maxDecodedBytes. @default 1 GiB */
   readonly maxDecodedBytes?: number;
-  /**
-   * Whether DuckDB reads the records through a named pipe while the pre-pass writes them. The overlap shortens the
-   * wall time where a core would otherwise idle, but moving the bytes through the pipe costs CPU time (about 15-20%
-   * more in bench/converter.ts on the shared 2-core machine), so where the CPU is the limit (a Lambda function with
-   * less than two vCPUs' worth of memory) reading the finished file can be as fast or faster. @default true
-   */
-  readonly pipe?: boolean;
 }
 
 export interface ParquetFile {
@@ -76,11 +68,9 @@ export interface Conversion {
   readonly quarantine: string | undefined;
   /** CSV header fields that are not declared columns (not written anywhere). */
   readonly ignoredColumns: readonly string[];
-  /** Whether DuckDB read the records while the pre-pass wrote them (through a named pipe). */
-  readonly streamed: boolean;
   /**
-   * Milliseconds until the pre-pass ended (download, decompress, number; DuckDB's COPY runs alongside when
-   * `streamed`) and from then to the end (the rest of the COPY, rejects, quarantine).
+   * Milliseconds until the pre-pass ended (download, decompress, number) and from then to the end (DuckDB's COPY,
+   * rejects, quarantine).
    */
   readonly millis: { readonly prepare: number; readonly convert: number };
 }
@@ -146,45 +136,16 @@ export async function convertStream(
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
     });
 
-  // DuckDB reads the numbered records through a named pipe while the pre-pass writes them (and the file, which the
-  // quarantine step reads); without a pipe, it reads the file once it is complete. CSV only: a JSON file's columns
-  // are matched to its keys by a pass over the whole file first (withJsonKeys).
-  const pipe = join(workDir, "input.pipe");
-  const streamed = (options.pipe ?? true) && pipeline.format.type === "csv" && (await makeFifo(pipe));
-  let engine: Engine | undefined;
-  let copying: Promise<DuckDbResultReader> | undefined;
-  let prepared: PreparedInput;
-  try {
-    prepared = await prepareInput(source, {
-      format: pipeline.format,
-      key: options.source.key,
-      outPath: join(workDir, "input.prepared"),
-      maxRecordBytes,
-      maxDecodedBytes: options.maxDecodedBytes,
-      ...(streamed
-        ? {
-            start: async (layout) => {
-              const { staging } = stagingOf(pipe, layout);
-              engine = await open();
-              const copy = engine.connection.runAndReadAll(copyGoodRowsSql(staging, "rejects", target));
-              copying = copy;
-              return FifoSink.open(pipe, copy);
-            },
-          }
-        : {}),
-    });
-  } catch (error) {
-    // The pipe was closed, so the COPY ends (on part of the file); DuckDB's own failure explains a broken pipe.
-    const failure = copying
-      ? await copying.then(
-          () => undefined,
-          (e: unknown) => e,
-        )
-      : undefined;
-    engine?.close();
-    if (failure !== undefined && !(error instanceof UnreadableFileError)) throw failure;
-    throw error;
-  }
+  // DuckDB reads the numbered file once it is complete, on all its threads. Overlapping the two was measured slower
+  // on 2 cores, both through a named pipe (DuckDB reads a pipe on one thread) and in parts converted while the next
+  // was numbered (the overlap saved less than the contention for the cores cost): docs/BENCHMARKS.md.
+  const prepared = await prepareInput(source, {
+    format: pipeline.format,
+    key: options.source.key,
+    outPath: join(workDir, "input.prepared"),
+    maxRecordBytes,
+    maxDecodedBytes: options.maxDecodedBytes,
+  });
   const preparedAt = performance.now();
   const file = stagingOf(prepared.path, prepared);
   const { ignoredColumns } = file;
@@ -193,11 +154,11 @@ export async function convertStream(
   let parquet: ParquetFile[];
   const rejectsPath = join(workDir, "rejects.ndjson");
   let rejectsWritten: number;
+  const engine = await open();
   try {
-    engine ??= await open();
     const db = engine.connection;
     staging = await withJsonKeys(db, staging, pipeline);
-    const copied = await (copying ?? db.runAndReadAll(copyGoodRowsSql(staging, "rejects", target)));
+    const copied = await db.runAndReadAll(copyGoodRowsSql(staging, "rejects", target));
     rowsOut = Number(copied.getRowObjectsJson()[0]?.["Count"] ?? 0);
     parquet = rowsOut === 0 ? [] : await listParquet(outDir);
     const structural = await db.runAndReadAll(
@@ -213,7 +174,7 @@ export async function convertStream(
       rejectsWritten = Number(written.getRowObjectsJson()[0]?.["Count"] ?? written.rowsChanged);
     }
   } finally {
-    engine?.close();
+    engine.close();
   }
   let quarantine: string | undefined;
   let rowsRejected = 0;
@@ -227,7 +188,6 @@ export async function convertStream(
         "the file's quoting is ambiguous",
     );
   await rm(spill, { recursive: true, force: true });
-  await rm(pipe, { force: true });
   return {
     rowsIn: prepared.rows,
     rowsOut,
@@ -238,7 +198,6 @@ export async function convertStream(
     parquet,
     quarantine,
     ignoredColumns,
-    streamed,
     millis: { prepare: preparedAt - started, convert: performance.now() - preparedAt },
   };
 }

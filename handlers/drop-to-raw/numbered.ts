@@ -1,5 +1,4 @@
 import { type FileHandle, open } from "node:fs/promises";
-import type { ByteSink } from "./fifo.js";
 
 /**
  * The numbered file the pre-pass writes (see prepare.ts): `<line><sep><length><sep><record>\n` per record. The
@@ -29,16 +28,8 @@ export class Writer {
   private used = 0;
   /** Bytes handed to the file so far. */
   private flushed = 0;
-  /** Where the output is streamed too, from the first record on. */
-  private sink: ByteSink | undefined;
 
   constructor(private readonly file: FileHandle) {}
-
-  /** Streams every later output to `sink` too (call it before the first record is flushed). */
-  attach(sink: ByteSink): void {
-    if (this.flushed > 0) throw new Error("Writer.attach: records were already written");
-    this.sink = sink;
-  }
 
   /**
    * Copies an input chunk into the current arena and returns that copy, for the scanner to read (and, for JSON, to
@@ -104,25 +95,18 @@ export class Writer {
     await this.writes[this.current];
   }
 
-  /** Flushes and waits for every write; then ends the sink's stream. */
+  /** Flushes and waits for every write. */
   async close(): Promise<void> {
     await this.flush();
     await this.writes[1 - this.current];
-    await this.sink?.close();
   }
 
-  /** Waits for the writes in flight, ignoring their errors (the caller is already failing), and drops the sink. */
-  async settle(failed: boolean): Promise<void> {
-    if (failed) this.sink?.destroy();
+  /** Waits for the writes in flight, ignoring their errors (the caller is already failing). */
+  async settle(): Promise<void> {
     await Promise.allSettled(this.writes);
   }
 
   private async write(buffer: Buffer, start: number, end: number, position: number): Promise<void> {
-    if (this.sink === undefined) return this.writeFile(buffer, start, end, position);
-    await Promise.all([this.writeFile(buffer, start, end, position), this.sink.write(buffer, start, end)]);
-  }
-
-  private async writeFile(buffer: Buffer, start: number, end: number, position: number): Promise<void> {
     let at = start;
     while (at < end) {
       const { bytesWritten } = await this.file.write(buffer, at, end - at, position + at - start);

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PipelineFormat } from "../../src/pipelines/types.js";
-import type { ByteSink } from "./fifo.js";
 import {
   type PreparedInput,
   PreparedRecords,
@@ -430,79 +429,5 @@ describe("writeDigits", () => {
 
     // assess
     expect(buffer.toString("latin1", 0, end + 1)).toBe(`##${value}#`);
-  });
-});
-
-describe("prepareInput, streaming to a sink", () => {
-  /** A sink that keeps what it was given, and the order of events. */
-  function memorySink(events: string[]) {
-    const parts: Buffer[] = [];
-    const sink: ByteSink = {
-      write: async (buffer, start, end) => {
-        parts.push(Buffer.from(buffer.subarray(start, end)));
-      },
-      close: async () => {
-        events.push("close");
-      },
-      destroy: () => events.push("destroy"),
-    };
-    return { sink, text: () => Buffer.concat(parts).toString("utf8") };
-  }
-
-  it("starts the sink once the header is read, and streams it exactly the file's bytes", async () => {
-    // prepare: a header split over many small chunks, then records
-    const events: string[] = [];
-    const memory = memorySink(events);
-    const content = `a,b\n${Array.from({ length: 2000 }, (_, i) => `${i},"x\ny"`).join("\n")}\n`;
-    const outPath = join(dir, `prepared-${n++}`);
-
-    // act
-    const prepared = await prepareInput(chunks(Buffer.from(content), 3), {
-      format: CSV,
-      key: "p/file.csv",
-      outPath,
-      start: async (layout) => {
-        events.push(`start ${layout.layout} ${JSON.stringify(layout.separator)} ${layout.header?.join("|")}`);
-        return memory.sink;
-      },
-    });
-
-    // assess
-    expect(events).toEqual(['start csv "," a|b', "close"]);
-    expect(prepared.rows).toBe(2000);
-    expect(memory.text()).toBe(readFileSync(outPath, "utf8"));
-    expect(records(memory.text(), ",").slice(0, 2)).toEqual([
-      [2, '0,"x\ny"'],
-      [4, '1,"x\ny"'],
-    ]);
-  });
-
-  it("starts the sink of a header-only file at its end, and destroys it when the file is rejected", async () => {
-    // prepare
-    const events: string[] = [];
-    const start = async () => {
-      events.push("start");
-      return memorySink(events).sink;
-    };
-
-    // act
-    await prepareInput(chunks(Buffer.from("a,b"), 64), {
-      format: CSV,
-      key: "p/h.csv",
-      outPath: join(dir, "h"),
-      start,
-    });
-    const error = await prepareInput(chunks(Buffer.from('{"a":1}\n{"a":\u0000}\n'), 8), {
-      format: { type: "ndjson" },
-      key: "p/n.ndjson",
-      outPath: join(dir, "n"),
-      start,
-    }).catch((e: unknown) => e);
-
-    // assess
-    expect(events).toEqual(["start", "close", "start", "destroy"]);
-    expect((error as UnreadableFileError).reason).toBe(
-      "binary content: NUL byte at decoded offset 13; not a text ndjson file",
-    );
   });
 });

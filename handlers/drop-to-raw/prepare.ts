@@ -1,7 +1,6 @@
 import { open } from "node:fs/promises";
 import type { PipelineFormat } from "../../src/pipelines/types.js";
 import { gunzip, peek, Utf8Check } from "./decode.js";
-import type { ByteSink } from "./fifo.js";
 import { Writer } from "./numbered.js";
 import { CsvScanner, JsonArrayScanner, LineScanner, type Scanner, skipLines } from "./scanners.js";
 import { UnreadableFileError } from "./unreadable.js";
@@ -65,17 +64,6 @@ export interface PrepareOptions {
    * copy and the Parquet written from it. Memory is bounded either way; disk is what this bounds. @default 1 GiB
    */
   readonly maxDecodedBytes?: number;
-  /**
-   * Called once, before the first record is written (for a CSV with a header, once the header is read): a sink
-   * returned here receives the numbered output too, as it is written, so its reader can work while the file is still
-   * being read. The file at `outPath` is written either way. Its errors fail the pre-pass; the sink is closed at the
-   * end, and destroyed when the pre-pass fails.
-   */
-  readonly start?: (layout: {
-    readonly layout: Layout;
-    readonly separator: string;
-    readonly header: readonly string[] | undefined;
-  }) => Promise<ByteSink | undefined>;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 2 * 1024 * 1024;
@@ -113,14 +101,6 @@ export async function prepareInput(
   let bytesDecoded = 0;
   let gzip = false;
   const utf8 = new Utf8Check();
-  const headerFirst = format.type === "csv" && (format.header ?? true);
-  let started = options.start === undefined;
-  const start = async () => {
-    started = true;
-    const sink = await options.start?.({ layout, separator, header: scanner.header });
-    if (sink) writer.attach(sink);
-  };
-  let failed = true;
   try {
     const counted = (async function* () {
       for await (const chunk of source) {
@@ -156,19 +136,15 @@ export async function prepareInput(
           `decoded size over the ${maxDecodedBytes}-byte limit after ${bytesIn} compressed bytes${gzip ? " (a gzip bomb, or a file to split)" : ""}`,
         );
       scanner.push(writer.stage(chunk));
-      // No record is written before the header: the sink gets them all.
-      if (!started && (!headerFirst || scanner.header !== undefined)) await start();
       await writer.flush();
     }
     if (bytesDecoded === 0) throw new UnreadableFileError("empty file");
     utf8.end();
     scanner.end();
     if (!scanner.sawContent) throw new UnreadableFileError("empty file: no records, only blank lines");
-    if (!started) await start();
     await writer.close();
-    failed = false;
   } finally {
-    await writer.settle(failed);
+    await writer.settle();
     await out.close();
   }
   return {
