@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFINITIONS_DIR, loadPipelines } from "../src/pipelines/index.js";
+import { DEFINITIONS_DIR } from "../src/core/load-pipeline.js";
+import { loadPipelines } from "../src/pipelines/index.js";
 import { declaredTables } from "../src/sql/layout.js";
 import { allows, ruleFor } from "../src/testing/import-rules.js";
 import { readZip } from "./build/zip.js";
@@ -182,7 +183,7 @@ describe("buildHandlers", () => {
     expect(run.stdout.trim()).toBe("42");
   });
 
-  it("ships no dev dependency (the SQL parser, zod) in any function bundle, and from src/ only the core", () => {
+  it("ships no dev dependency (the SQL parser, zod) in any function bundle, and from src/ only the core and the declarations", () => {
     // prepare: what esbuild put in each zip, from its source map (paths relative to dist/.bundles/<name>/)
     const lock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as {
       packages: Record<string, { dev?: boolean }>;
@@ -219,6 +220,12 @@ describe("buildHandlers", () => {
     expect(lock.packages[packageOf("node_modules/node-sql-parser/build/trino.js") ?? ""]?.dev).toBe(true);
     expect(sources("orchestrator").filter((s) => /node-sql-parser|\/zod\/|src\/sql\//.test(s))).toEqual([]);
     expect(problems).toEqual([]);
+    // the declarations reach the two handlers that load them (handlers/shared/pipelines.ts), and only those
+    const declarations = (name: string) => sources(name).filter((s) => s.startsWith("src/pipelines/"));
+    const shipped = ["airports", "clickstream", "orders"].map((p) => `src/pipelines/definitions/${p}.ts`);
+    expect(declarations("drop-to-raw")).toEqual(shipped);
+    expect(declarations("ingest")).toEqual(shipped);
+    expect(declarations("orchestrator")).toEqual([]);
   });
 
   it("bakes every declared pipeline's raw and curated tables into the orchestrator, checked at its init", async () => {
