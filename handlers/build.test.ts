@@ -148,20 +148,27 @@ describe("buildHandlers", () => {
     );
   });
 
-  it("imports the built ingest bundle cleanly under node from the extracted zip", () => {
+  it("imports the built ingest bundle cleanly under node from the extracted zip, its declarations from the bundle", () => {
     // prepare
     const dir = extract(join(first.outDir, "ingest.zip"), join(work, "ingest-task"));
     const url = pathToFileURL(join(dir, "handler.mjs")).href;
+    const context = "{ getRemainingTimeInMillis: () => 1000, functionName: 'ingest', awsRequestId: 'r' }";
 
-    // act
-    const run = nodeEval(`const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`, {
-      DROP_BUCKET: "drop",
-      RUNS_TABLE: "runs",
-    });
+    // act: init, then a pipeline the bundle's table of declarations does not hold (fails before any AWS call)
+    const run = nodeEval(
+      [
+        `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`,
+        `await m.handler({ pipeline: "no_such_pipeline" }, ${context}).catch((e) => console.log(e.message));`,
+      ].join("\n"),
+      { DROP_BUCKET: "drop", RUNS_TABLE: "runs" },
+    );
 
     // assess
     expect(run.stderr).not.toMatch(/Error/);
-    expect(run.stdout.trim()).toBe("function");
+    expect(run.stdout.split("\n").filter((l) => l !== "" && !l.startsWith("{"))).toEqual([
+      "function",
+      'unknown pipeline "no_such_pipeline": no src/pipelines/definitions/no_such_pipeline.ts in this build',
+    ]);
     expect(run.status).toBe(0);
   });
 
