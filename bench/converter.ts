@@ -32,7 +32,7 @@ import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
 import { convertFile } from "../handlers/drop-to-raw/convert.js";
 import { DEFAULT_MEMORY_LIMIT_MB, loadDuckDb } from "../handlers/drop-to-raw/duckdb.js";
-import { definePipeline } from "../src/pipelines/types.js";
+import { definePipeline } from "../src/core/pipeline.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT_FILE = join(HERE, "out", "converter.json");

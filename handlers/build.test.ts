@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFINITIONS_DIR, loadPipelines } from "../src/pipelines/index.js";
+import { DEFINITIONS_DIR } from "../src/core/load-pipeline.js";
+import { loadPipelines } from "../src/pipelines/index.js";
 import { declaredTables } from "../src/sql/layout.js";
 import { allows, ruleFor } from "../src/testing/import-rules.js";
 import { readZip } from "./build/zip.js";
@@ -147,20 +148,27 @@ describe("buildHandlers", () => {
     );
   });
 
-  it("imports the built ingest bundle cleanly under node from the extracted zip", () => {
+  it("imports the built ingest bundle cleanly under node from the extracted zip, its declarations from the bundle", () => {
     // prepare
     const dir = extract(join(first.outDir, "ingest.zip"), join(work, "ingest-task"));
     const url = pathToFileURL(join(dir, "handler.mjs")).href;
+    const context = "{ getRemainingTimeInMillis: () => 1000, functionName: 'ingest', awsRequestId: 'r' }";
 
-    // act
-    const run = nodeEval(`const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`, {
-      DROP_BUCKET: "drop",
-      RUNS_TABLE: "runs",
-    });
+    // act: init, then a pipeline the bundle's table of declarations does not hold (fails before any AWS call)
+    const run = nodeEval(
+      [
+        `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`,
+        `await m.handler({ pipeline: "no_such_pipeline" }, ${context}).catch((e) => console.log(e.message));`,
+      ].join("\n"),
+      { DROP_BUCKET: "drop", RUNS_TABLE: "runs" },
+    );
 
     // assess
     expect(run.stderr).not.toMatch(/Error/);
-    expect(run.stdout.trim()).toBe("function");
+    expect(run.stdout.split("\n").filter((l) => l !== "" && !l.startsWith("{"))).toEqual([
+      "function",
+      'unknown pipeline "no_such_pipeline": no src/pipelines/definitions/no_such_pipeline.ts in this build',
+    ]);
     expect(run.status).toBe(0);
   });
 
@@ -182,7 +190,7 @@ describe("buildHandlers", () => {
     expect(run.stdout.trim()).toBe("42");
   });
 
-  it("ships no dev dependency (the SQL parser, zod) in any function bundle, and from src/ only the core", () => {
+  it("ships no dev dependency (the SQL parser, zod) in any function bundle, and from src/ only the core and the declarations", () => {
     // prepare: what esbuild put in each zip, from its source map (paths relative to dist/.bundles/<name>/)
     const lock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as {
       packages: Record<string, { dev?: boolean }>;
@@ -219,6 +227,12 @@ describe("buildHandlers", () => {
     expect(lock.packages[packageOf("node_modules/node-sql-parser/build/trino.js") ?? ""]?.dev).toBe(true);
     expect(sources("orchestrator").filter((s) => /node-sql-parser|\/zod\/|src\/sql\//.test(s))).toEqual([]);
     expect(problems).toEqual([]);
+    // the declarations reach the two handlers that load them (handlers/shared/pipelines.ts), and only those
+    const declarations = (name: string) => sources(name).filter((s) => s.startsWith("src/pipelines/"));
+    const shipped = ["airports", "clickstream", "orders"].map((p) => `src/pipelines/definitions/${p}.ts`);
+    expect(declarations("drop-to-raw")).toEqual(shipped);
+    expect(declarations("ingest")).toEqual(shipped);
+    expect(declarations("orchestrator")).toEqual([]);
   });
 
   it("bakes every declared pipeline's raw and curated tables into the orchestrator, checked at its init", async () => {

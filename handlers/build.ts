@@ -103,7 +103,8 @@ export const BAKED_MODULES: Readonly<
     name: "BAKED_DECLARED_TABLES",
     data: async () => {
       // Loaded only when a bundle needs them: the parser is a dev dependency of the build, never of a Lambda.
-      const { DEFINITIONS_DIR, loadPipelines } = await import("../src/pipelines/index.js");
+      const { DEFINITIONS_DIR } = await import("../src/core/load-pipeline.js");
+      const { loadPipelines } = await import("../src/pipelines/index.js");
       const { declaredTables } = await import("../src/sql/layout.js");
       return declaredTables(await loadPipelines(join(REPO_ROOT, DEFINITIONS_DIR)));
     },

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { App } from "cdktf";
 import { ENVIRONMENT_NAMES, type EnvironmentName, type LakeConfig } from "./config/types.js";
-import type { PipelineDeclaration } from "./pipelines/types.js";
+import type { PipelineDeclaration } from "./core/pipeline.js";
 import { BootstrapStack } from "./stacks/bootstrap-stack.js";
 import { LakeStack } from "./stacks/lake-stack.js";
 

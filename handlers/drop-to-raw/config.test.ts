@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { configFromEnv } from "./config.js";
-import { loadPipeline } from "./pipelines.js";
 
 const base = { RAW_BUCKET: "raw", QUARANTINE_BUCKET: "quarantine", LEDGER_TABLE: "ledger" };
 
@@ -44,16 +43,5 @@ describe("configFromEnv", () => {
         'RESOLVE_EVENT_VERSIONS "yes" is not true or false; ' +
         "ANALYTICS_RUNS_TABLE is empty: set it to the run ledger's name, or unset it",
     );
-  });
-});
-
-describe("loadPipeline", () => {
-  it("loads a declared pipeline and answers undefined for any other name", async () => {
-    // act / assess
-    expect((await loadPipeline("orders"))?.partitionKeys).toEqual(["country"]);
-    expect((await loadPipeline("clickstream"))?.format).toEqual({ type: "ndjson" });
-    expect(await loadPipeline("mystery")).toBeUndefined();
-    expect(await loadPipeline("../orders")).toBeUndefined();
-    expect(await loadPipeline("Orders")).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { createInterface } from "node:readline";
-import type { PipelineDeclaration } from "../../src/pipelines/types.js";
+import type { PipelineDeclaration } from "../../src/core/pipeline.js";
 import { openEngine } from "./duckdb.js";
 import { matchHeader, withJsonKeys } from "./fields.js";
 import { parquetFileName } from "./paths.js";

@@ -19,10 +19,10 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PipelineDeclaration } from "../../src/core/pipeline.js";
 import { type MotoServer, startMoto, stopMoto } from "../../src/local/moto.js";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
-import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import type { QuarantineLine } from "./convert.js";
 import { type DropToRawConfig, type DropToRawDeps, processObject, type SourceObject } from "./drop-to-raw.js";
 import { type DropObject, parseDropEvent } from "./event.js";

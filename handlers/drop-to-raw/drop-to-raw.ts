@@ -14,7 +14,7 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import type { PipelineDeclaration } from "../../src/pipelines/types.js";
+import type { PipelineDeclaration } from "../../src/core/pipeline.js";
 import { markRawChanged } from "../shared/run-ledger.js";
 import { type Conversion, convertStream, type QuarantineLine } from "./convert.js";
 import { Ledger, type LedgerItem } from "./ledger.js";

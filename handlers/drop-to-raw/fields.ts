@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { snakeCase } from "../../src/pipelines/declaration.js";
-import type { Column, PipelineDeclaration } from "../../src/pipelines/types.js";
+import { snakeCase } from "../../src/core/declaration.js";
+import type { Column, PipelineDeclaration } from "../../src/core/pipeline.js";
 import { type PreparedInput, UnreadableFileError } from "./prepare.js";
 import { jsonKeysSql, type StagingSource } from "./sql.js";
 

@@ -2,10 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { dynamoClient, logger, metrics, s3Client, tracer } from "../shared/index.js";
+import { loadPipeline } from "../shared/pipelines.js";
 import { configFromEnv } from "./config.js";
 import { processObject } from "./drop-to-raw.js";
 import { parseDropEvent } from "./event.js";
-import { loadPipeline } from "./pipelines.js";
 
 const config = configFromEnv();
 const processor = new BatchProcessor(EventType.SQS);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import type { PipelineFormat } from "../../src/pipelines/types.js";
+import type { PipelineFormat } from "../../src/core/pipeline.js";
 import {
   type PreparedInput,
   PreparedRecords,

@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import type { PipelineFormat } from "../../src/pipelines/types.js";
+import type { PipelineFormat } from "../../src/core/pipeline.js";
 import { gunzip, peek, Utf8Check } from "./decode.js";
 import { Writer } from "./numbered.js";
 import { CsvScanner, JsonArrayScanner, LineScanner, type Scanner, skipLines } from "./scanners.js";

@@ -12,9 +12,9 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { declarationProblems } from "../../src/core/declaration.js";
+import { type Column, definePipeline, type PipelineDeclaration } from "../../src/core/pipeline.js";
 import { type MotoServer, startMoto, stopMoto } from "../../src/local/moto.js";
-import { declarationProblems } from "../../src/pipelines/declaration.js";
-import { type Column, definePipeline, type PipelineDeclaration } from "../../src/pipelines/types.js";
 import type { QuarantineLine } from "./convert.js";
 import { type DropToRawConfig, processObject, type SourceObject } from "./drop-to-raw.js";
 import { readParquet } from "./testing/parquet.js";

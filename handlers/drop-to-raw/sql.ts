@@ -1,4 +1,4 @@
-import type { Column, ColumnType } from "../../src/pipelines/types.js";
+import type { Column, ColumnType } from "../../src/core/pipeline.js";
 import { parquetFilePattern } from "./paths.js";
 import type { Layout } from "./prepare.js";
 

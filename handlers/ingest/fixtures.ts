@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { PipelineDeclaration } from "../../src/pipelines/types.js";
+import type { PipelineDeclaration } from "../../src/core/pipeline.js";
 
 /** Reads a fixture file beside this module. */
 export function fixture(name: string): string {

@@ -1,5 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
+import { requirePipeline } from "../../src/core/load-pipeline.js";
 import {
   dynamoClient,
   logger,
@@ -9,8 +10,8 @@ import {
   secretsClient,
   tracer,
 } from "../shared/index.js";
+import { loadPipeline } from "../shared/pipelines.js";
 import { type IngestRun, ingest } from "./ingest.js";
-import { loadPipeline } from "./pipelines.js";
 import { parseIngestEvent } from "./schema.js";
 
 // Init phase: configuration and clients once per container, before the first event.
@@ -46,7 +47,7 @@ export const handler = async (event: unknown, context: Context): Promise<IngestR
   try {
     const { pipeline: name, scheduledTime } = parseIngestEvent(event);
     tracer.putAnnotation("pipeline", name);
-    const pipeline = withLocalSource(await loadPipeline(name));
+    const pipeline = withLocalSource(await requirePipeline(loadPipeline, name));
     const run = await ingest(pipeline, { ...deps, clock: () => new Date() }, { scheduledTime });
     metrics.addDimension("pipeline", name);
     metrics.addMetric(`IngestRuns_${run.status}`, MetricUnit.Count, 1);

@@ -11,7 +11,7 @@ import {
 import type { S3Client } from "@aws-sdk/client-s3";
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { Upload } from "@aws-sdk/lib-storage";
-import type { HttpPullSource, PipelineDeclaration } from "../../src/pipelines/types.js";
+import type { HttpPullSource, PipelineDeclaration } from "../../src/core/pipeline.js";
 
 /** The part of a Powertools Logger the core uses, so tests can pass a recorder. */
 export interface IngestLogger {

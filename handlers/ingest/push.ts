@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { PIPELINE_NAME } from "./schema.js";
+import { PIPELINE_NAME } from "../../src/core/naming.js";
 
 /**
  * An IAM statement in the shape `DataAwsIamPolicyDocument` takes (`statement: [...]`), kept free of cdktf types so

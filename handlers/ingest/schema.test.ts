@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { fixtureEvent } from "./fixtures.js";
-import { loadPipeline } from "./pipelines.js";
 import { parseIngestEvent } from "./schema.js";
 
 describe("parseIngestEvent", () => {
@@ -22,24 +21,5 @@ describe("parseIngestEvent", () => {
     expect(() => parseIngestEvent("orders")).toThrow(
       'ingest event must be an object like {"pipeline":"orders"}, got "orders"',
     );
-  });
-});
-
-describe("loadPipeline", () => {
-  it("loads a declaration by name", async () => {
-    // act
-    const orders = await loadPipeline("orders");
-
-    // assess
-    expect(orders.name).toBe("orders");
-    expect(orders.source.kind).toBe("http");
-  });
-
-  it("names a pipeline that does not exist", async () => {
-    // act / assess
-    await expect(loadPipeline("no_such_pipeline")).rejects.toThrow(
-      'unknown pipeline "no_such_pipeline": no src/pipelines/definitions/no_such_pipeline.ts in this build',
-    );
-    await expect(loadPipeline("../x")).rejects.toThrow('"../x" is not a pipeline name');
   });
 });

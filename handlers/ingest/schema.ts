@@ -1,3 +1,5 @@
+import { PIPELINE_NAME } from "../../src/core/naming.js";
+
 /**
  * The event EventBridge Scheduler sends: `{ "pipeline": "orders", "scheduledTime": "<aws.scheduler.scheduled-time>" }`.
  * `scheduledTime` is optional; when present it becomes the run id, so Lambda's automatic retries of one scheduled
@@ -12,8 +14,6 @@ export class InvalidEventError extends Error {
   override readonly name = "InvalidEventError";
 }
 
-/** Same rule as src/pipelines/validate.ts: the name is also an S3 prefix and part of an import path. */
-export const PIPELINE_NAME = /^[a-z][a-z0-9_]{1,40}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** Validates an invocation payload; throws naming every bad field. */

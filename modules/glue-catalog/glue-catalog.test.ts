@@ -1,10 +1,10 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { type TerraformResource, TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import type { PipelineDeclaration } from "../../src/core/pipeline.js";
 import airports from "../../src/pipelines/definitions/airports.js";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
-import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import { catalogTable } from "../../src/stacks/pipeline-props.js";
 import { maskHashes } from "../../src/testing/synth.js";
 import { AwsContext } from "../aws-context/index.js";

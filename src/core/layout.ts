@@ -1,4 +1,4 @@
-import type { Column, ColumnType, PipelineDeclaration } from "../pipelines/types.js";
+import type { Column, ColumnType, PipelineDeclaration } from "./pipeline.js";
 
 /**
  * The table layouts the lake writes, as the Glue catalog declares them, without the SQL parser: raw is what

@@ -5,9 +5,9 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } fr
 import { CreateCrawlerCommand, GetCrawlerCommand, GlueClient } from "@aws-sdk/client-glue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/index.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { type MotoServer, startMoto, stopMoto } from "../local/moto.js";
 import { loadPipelines } from "../pipelines/index.js";
-import type { PipelineDeclaration } from "../pipelines/types.js";
 import { TerraformError } from "../terraform/run.js";
 import { motoClientConfig } from "../testing/moto.js";
 import { CURATED_REDO_USAGE, curatedRedoCommand, parseRedoArgs, redoCurated } from "./redo.js";

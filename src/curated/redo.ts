@@ -7,7 +7,7 @@ import {
   type EnvironmentName,
   type LakeConfig,
 } from "../config/index.js";
-import type { PipelineDeclaration } from "../pipelines/types.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { environmentAndOutputs, stringOutput, type TerraformOutputs } from "../terraform/outputs.js";
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DuckDBInstance } from "@duckdb/node-api";
-import type { PipelineDeclaration } from "../pipelines/types.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { download, listKeys } from "./s3-objects.js";
 
 /** Helpers shared by the local stand-ins and `make local/query`: moto's S3 as local Parquet for DuckDB. */

@@ -8,7 +8,7 @@ import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { REASON_SUFFIX, UNKNOWN_PIPELINE_PREFIX } from "../../handlers/drop-to-raw/paths.js";
 import { clearCuratedDates } from "../../handlers/orchestrator/orchestrator.js";
-import type { PipelineDeclaration } from "../pipelines/types.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { walk } from "./asl.js";
 import { mirror, queryCurated } from "./athena-standin.js";
 import { CatalogStandIn, catalogNames } from "./catalog-standin.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 // Adding a dataset is adding one file: copy the project, drop one declaration into definitions/, run the real app
 // (tsx main.ts) and find everything that pipeline needs in the synthesized stacks.
-const SHIPMENTS = `import { definePipeline } from "../types.js";
+const SHIPMENTS = `import { definePipeline } from "../../core/pipeline.js";
 
 export default definePipeline({
   name: "shipments",

@@ -1,5 +1,5 @@
-import type { PipelineDeclaration } from "./types.js";
-import { definePipeline } from "./types.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
+import { definePipeline } from "../core/pipeline.js";
 
 /**
  * Bench only (`EVENT_LAKE_BENCH_EXTRA_PIPELINES`): `count` push pipelines named `bench_01`, `bench_02`, … shaped like

@@ -1,20 +1,20 @@
 import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { benchExtraPipelines } from "../config/bench.js";
+import { DEFINITIONS_DIR, importDeclaration } from "../core/load-pipeline.js";
+import { PIPELINE_NAME } from "../core/naming.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { generatedPipelines } from "./generated.js";
-import type { PipelineDeclaration } from "./types.js";
 import { validatePipelines } from "./validate.js";
 
-export * from "./types.js";
 export { PipelineError, pipelineProblems, validatePipelines } from "./validate.js";
 
-/** Where declarations live: one file per dataset, default-exporting `definePipeline({...})`. */
-export const DEFINITIONS_DIR = "src/pipelines/definitions";
-
 /**
- * Loads every declaration in `src/pipelines/definitions/`. Adding a dataset is adding one file there: the
- * directory is read at synth time, and esbuild bundles every file the template below can match. `extra` generated
- * pipelines are appended for `make bench` only (EVENT_LAKE_BENCH_EXTRA_PIPELINES, unset: none).
+ * Loads every declaration in `src/pipelines/definitions/` (`dir` lists them), each as the handlers load one
+ * (importDeclaration, src/core/load-pipeline.ts: the file is named after its pipeline), then validates them all,
+ * the transform's SQL included. Adding a dataset is adding one file there: the directory is read at synth time, and
+ * esbuild bundles every file the template below can match. `extra` generated pipelines are appended for `make bench`
+ * only (EVENT_LAKE_BENCH_EXTRA_PIPELINES, unset: none).
  */
 export async function loadPipelines(
   dir = DEFINITIONS_DIR,
@@ -26,10 +26,15 @@ export async function loadPipelines(
   const declarations: PipelineDeclaration[] = [];
   for (const file of files) {
     const name = file.slice(0, -".ts".length);
-    const module = (await import(`./definitions/${name}.ts`)) as { default?: PipelineDeclaration };
-    if (!module.default)
-      throw new Error(`${dir}/${file} has no default export: export default definePipeline({...})`);
-    declarations.push(module.default);
+    if (!PIPELINE_NAME.test(name))
+      throw new Error(
+        `${dir}/${file}: "${name}" is not a pipeline name: name the file after its pipeline (lower-case snake_case, 2-41 characters)`,
+      );
+    const declaration = await importDeclaration(name, (n) => import(`./definitions/${n}.ts`));
+    // Listed, yet not found: read from a folder other than definitions/, or a module it imports is missing.
+    if (declaration === undefined)
+      throw new Error(`${DEFINITIONS_DIR}/${file} (listed in ${dir}) or a module it imports was not found`);
+    declarations.push(declaration);
   }
   return validatePipelines([...declarations, ...generatedPipelines(extra)]);
 }

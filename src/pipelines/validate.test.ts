@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { declarationProblems } from "./declaration.js";
+import { declarationProblems } from "../core/declaration.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import orders from "./definitions/orders.js";
 import { loadPipelines, PipelineError, pipelineProblems, validatePipelines } from "./index.js";
-import type { PipelineDeclaration } from "./types.js";
 
 const with_ = (change: Partial<PipelineDeclaration>): PipelineDeclaration => ({ ...orders, ...change });
 

@@ -1,9 +1,7 @@
+import { declarationProblems } from "../core/declaration.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { inferTransformColumns } from "../sql/infer.js";
 import { SqlError } from "../sql/parser.js";
-import { declarationProblems } from "./declaration.js";
-import type { PipelineDeclaration } from "./types.js";
-
-export { declarationProblems, snakeCase } from "./declaration.js";
 
 /**
  * Every problem with one declaration, each naming the pipeline and the field; empty when valid. The transform's SQL

@@ -1,4 +1,4 @@
-import type { Column, ColumnType, PipelineDeclaration } from "../pipelines/types.js";
+import type { Column, ColumnType, PipelineDeclaration } from "../core/pipeline.js";
 import { type AstNode, parseAthena, SqlError, sqlIdentifier } from "./parser.js";
 
 /**

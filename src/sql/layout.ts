@@ -5,7 +5,7 @@ import {
   rawLayout,
   type TableLayout,
 } from "../core/layout.js";
-import type { Column, PipelineDeclaration } from "../pipelines/types.js";
+import type { Column, PipelineDeclaration } from "../core/pipeline.js";
 import { inferTransformColumns } from "./infer.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { PipelineDeclaration } from "../pipelines/types.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { bindRaw } from "./infer.js";
 import { curatedLayout, rawLayout } from "./layout.js";
 import { sqlIdentifier, sqlString, tableRef } from "./parser.js";

@@ -3,8 +3,8 @@ import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { AwsContext } from "../../modules/aws-context/index.js";
 import type { Network } from "../../modules/network/index.js";
 import type { EnvironmentConfig } from "../config/types.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import type { CompatSettings } from "../local/compat.js";
-import type { PipelineDeclaration } from "../pipelines/types.js";
 import type { LakeEventing } from "./eventing.js";
 import type { LakeZones } from "./zones.js";
 

@@ -6,12 +6,12 @@ import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/clien
 import { PurgeQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { guardPlan } from "../guard/guard.js";
 import { changeKind, type PlanJson, parsePlan } from "../guard/plan.js";
 import { mirror } from "../local/athena-standin.js";
 import { runLocal } from "../local/run.js";
 import { loadPipelines } from "../pipelines/index.js";
-import type { PipelineDeclaration } from "../pipelines/types.js";
 import { runTerraform, terraformEnv } from "../terraform/run.js";
 import { lake, output } from "../testing/lake.js";
 import { lakeWiring } from "../testing/local-wiring.js";

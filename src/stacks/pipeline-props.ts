@@ -1,7 +1,7 @@
 import { CURATED_DATABASE_STAND_INS, type CuratedTransform } from "../../modules/curated-stage/index.js";
 import type { DeliveryStreamProps } from "../../modules/delivery-stream/index.js";
 import type { CatalogTable, CatalogTableLayout } from "../../modules/glue-catalog/index.js";
-import type { PipelineDeclaration } from "../pipelines/types.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { curatedLayout, GLUE_TYPES, rawLayout, type TableLayout } from "../sql/layout.js";
 import { insertFormatTemplate } from "../sql/statements.js";
 

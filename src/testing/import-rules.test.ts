@@ -19,18 +19,26 @@ describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => 
       {
         path: "handlers/orchestrator/wrong.ts",
         source: [
-          'import type { Column } from "../../src/pipelines/types.js";',
+          'import type { Column } from "../../src/core/pipeline.js";',
           'import { curatedLayout } from "../../src/sql/layout.js";',
           "export const f = curatedLayout;",
+        ].join("\n"),
+      },
+      // a handler that bundles the declarations (allowed) and would bundle the app's SQL check
+      {
+        path: "handlers/ingest/wrong.ts",
+        source: [
+          "const load = (name: string) => import(`../../src/pipelines/definitions/${name}.ts`);",
+          'import { pipelineProblems } from "../../src/pipelines/validate.js";',
         ].join("\n"),
       },
       { path: "src/core/wrong.ts", source: 'export { logger } from "../../handlers/shared/index.js";' },
       { path: "src/stacks/wrong.ts", source: 'import { handler } from "../../handlers/ingest/handler.js";' },
       { path: "handlers/orchestrator/wrong.test.ts", source: 'import "../../src/sql/layout.js";' },
-      // a module (its example too) that takes the app's declaration; one that uses the core; a module test
+      // a module that validates the app's declarations, an example that takes one; one that uses the core; a test
       {
         path: "modules/glue-catalog/wrong.ts",
-        source: 'import type { PipelineDeclaration } from "../../src/pipelines/types.js";',
+        source: 'import { pipelineProblems } from "../../src/pipelines/validate.js";',
       },
       {
         path: "modules/glue-catalog/example.ts",
@@ -43,13 +51,14 @@ describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => 
     // act
     const violations = importViolations(files);
 
-    // assess: the type import of the pending pipeline types passes, as does a module's import of the core; tests
-    // are not judged
+    // assess: a handler's import of the pipeline types (in the core) passes, as does a module's import of the core;
+    // tests are not judged
     expect(violations).toEqual([
-      `handlers/orchestrator/wrong.ts:2: imports src/sql/layout.ts; Lambda code (handlers/) may import only handlers/, src/core/ (${IMPORT_RULES[0]?.why})`,
+      `handlers/orchestrator/wrong.ts:2: imports src/sql/layout.ts; Lambda code (handlers/) may import only handlers/, src/core/, src/pipelines/definitions/ (${IMPORT_RULES[0]?.why})`,
+      `handlers/ingest/wrong.ts:2: imports src/pipelines/validate.ts; Lambda code (handlers/) may import only handlers/, src/core/, src/pipelines/definitions/ (${IMPORT_RULES[0]?.why})`,
       `src/core/wrong.ts:1: imports handlers/shared/index.ts; the core (src/core/) may import only src/core/ (${IMPORT_RULES[1]?.why})`,
       `src/stacks/wrong.ts:1: imports handlers/ingest/handler.ts; the app (main.ts, config, pipelines, stacks) may import only src/, modules/ (${IMPORT_RULES[3]?.why})`,
-      `modules/glue-catalog/wrong.ts:1: imports src/pipelines/types.ts; the modules (modules/) may import only modules/, src/core/ (${IMPORT_RULES[2]?.why})`,
+      `modules/glue-catalog/wrong.ts:1: imports src/pipelines/validate.ts; the modules (modules/) may import only modules/, src/core/ (${IMPORT_RULES[2]?.why})`,
       `modules/glue-catalog/example.ts:1: imports src/pipelines/definitions/orders.ts; the modules (modules/) may import only modules/, src/core/ (${IMPORT_RULES[2]?.why})`,
     ]);
   });

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { buildApp } from "../app.js";
 import { loadConfig } from "../config/index.js";
 import type { EnvironmentName, LakeConfig } from "../config/types.js";
+import type { PipelineDeclaration } from "../core/pipeline.js";
 import { loadPipelines } from "../pipelines/index.js";
-import type { PipelineDeclaration } from "../pipelines/types.js";
 import { type Body, blocksOf, readStackJson, type TerraformJson } from "../terraform/json.js";
 
 /** The synthesized Terraform JSON of one stack, with the blocks every app stack has. */

@@ -24,7 +24,7 @@ import {
   processObject,
 } from "../../../handlers/drop-to-raw/drop-to-raw.js";
 import { LostClaimError } from "../../../handlers/drop-to-raw/ledger.js";
-import { loadPipeline } from "../../../handlers/drop-to-raw/pipelines.js";
+import { loadPipeline } from "../../../handlers/shared/pipelines.js";
 import { ORDERS_HEADER, orderLine } from "./cases.js";
 
 // Issue #9.2, the faults only a fake AWS can inject: transient SDK errors and throttling (retried, then succeeding,

@@ -1,4 +1,4 @@
-import { definePipeline } from "../types.js";
+import { definePipeline } from "../../core/pipeline.js";
 
 /**
  * Airports as a spreadsheet exports them: headers with spaces and capitals, read into the lake's snake_case columns

@@ -1,4 +1,4 @@
-import { definePipeline } from "../types.js";
+import { definePipeline } from "../../core/pipeline.js";
 
 /** Web clickstream events pushed by the site's collector as newline-delimited JSON. */
 export default definePipeline({

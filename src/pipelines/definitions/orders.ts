@@ -1,4 +1,4 @@
-import { definePipeline } from "../types.js";
+import { definePipeline } from "../../core/pipeline.js";
 
 /** Orders pulled hourly as CSV from the shop's export endpoint. */
 export default definePipeline({

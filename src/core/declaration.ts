@@ -2,9 +2,9 @@
  * The checks of one pipeline declaration that the handlers share with the app (src/pipelines/validate.ts adds the
  * transform's SQL, which needs the SQL parser, a dev dependency that must not reach a Lambda bundle).
  */
-import { COLUMN_TYPES, type Column, type PipelineDeclaration } from "./types.js";
+import { PIPELINE_NAME } from "./naming.js";
+import { COLUMN_TYPES, type Column, type PipelineDeclaration } from "./pipeline.js";
 
-const NAME = /^[a-z][a-z0-9_]{1,40}$/;
 /** A lake column: Glue and Athena take lower-case names of letters, digits and _; one letter is enough. */
 const COLUMN_NAME = /^[a-z][a-z0-9_]*$/;
 const COLUMN_NAME_MAX = 41;
@@ -19,7 +19,7 @@ const RESERVED_COLUMNS = ["ingest_date", "_source_key", "_source_line"];
 export function declarationProblems(p: PipelineDeclaration): string[] {
   const problems: string[] = [];
   const at = (field: string, message: string) => problems.push(`pipeline "${p.name}": ${field}: ${message}`);
-  if (!NAME.test(p.name)) at("name", `"${p.name}" must be lower-case snake_case, 2-41 characters`);
+  if (!PIPELINE_NAME.test(p.name)) at("name", `"${p.name}" must be lower-case snake_case, 2-41 characters`);
   if (!p.description?.trim()) at("description", "missing");
 
   const source = p.source;
