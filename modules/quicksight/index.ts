@@ -6,3 +6,4 @@ export {
   QUICKSIGHT_SOURCES_DEFAULTS,
   type QuicksightSourcesProps,
 } from "./quicksight-sources-props.js";
+export { QUICKSIGHT_SERVICE_ROLE, quicksightServiceRole } from "./service-role.js";

@@ -15,9 +15,9 @@ export interface BootstrapStackProps {
 
 /**
  * Creates the one state bucket that test and sandbox share, and per environment the state roles its backend assumes
- * to reach its own keys only (state-roles.ts); with a `github` block in the config, also GitHub's OIDC provider and
- * the CI roles in every deploy account (see docs/delivery.md). Its own state is local: it must exist before any S3
- * backend can.
+ * to reach its own keys only (state-roles.ts, modules/state-roles); with a `github` block in the config, also
+ * GitHub's OIDC provider and the CI roles in every deploy account (github-ci.ts, modules/github-ci-roles; see
+ * docs/delivery.md). Its own state is local: it must exist before any S3 backend can.
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {

@@ -6,7 +6,7 @@ import type { IConstruct } from "constructs";
  * The permissions boundary of every role the lake creates: AWS's managed `PowerUserAccess`, which allows every
  * service but IAM, Organizations and account settings. Whatever a lake role's own policies say, it can never
  * manage IAM. The CI apply role may create and change `<prefix>-*` roles only while they carry this boundary
- * (src/stacks/github-ci.ts), so it cannot mint a role more powerful than itself, nor grow its own powers.
+ * (modules/github-ci-roles), so it cannot mint a role more powerful than itself, nor grow its own powers.
  *
  * AWS-managed on purpose: it exists in every account before the lake does (moto loads it with
  * MOTO_IAM_LOAD_MANAGED_POLICIES), and no role of ours can edit it. No lake role calls IAM (a test checks that

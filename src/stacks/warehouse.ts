@@ -1,10 +1,9 @@
-import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { Fn, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { Network } from "../../modules/network/index.js";
 import { SagemakerNotebook } from "../../modules/notebook/index.js";
 import { PERSONAS_DEFAULTS } from "../../modules/personas/index.js";
-import { QuicksightSources } from "../../modules/quicksight/index.js";
+import { QuicksightSources, quicksightServiceRole } from "../../modules/quicksight/index.js";
 import { Warehouse } from "../../modules/warehouse/index.js";
 import { NAME_LIMITS, physicalName } from "../naming.js";
 import type { LakeAnalytics } from "./analytics.js";
@@ -21,9 +20,6 @@ export interface LakeWarehouse {
   /** The data scientists' notebook (features.sagemaker); undefined when off. */
   readonly notebook?: SagemakerNotebook;
 }
-
-/** The role QuickSight creates when the account subscribes, and reads S3 with. */
-export const QUICKSIGHT_SERVICE_ROLE = "aws-quicksight-service-role-v0";
 
 export function buildWarehouse(
   scope: Construct,
@@ -77,7 +73,7 @@ export function buildWarehouse(
   // QuickSight reads curated through Athena with its own service role, which the account's QuickSight admin gives
   // S3 access in the console; the zone keys must admit it (read curated, read and write Athena's results).
   if (quicksight?.athena) {
-    const service = new DataAwsIamRole(scope, "quicksight-service-role", { name: QUICKSIGHT_SERVICE_ROLE });
+    const service = quicksightServiceRole(scope, "quicksight-service-role");
     zones.curated.admitRoleToKey(service, ["kms:Decrypt"], "s3");
     zones.athenaResults.admitRoleToKey(service, ["kms:Decrypt", "kms:GenerateDataKey"], "s3");
   }
