@@ -323,6 +323,22 @@ describe("summaryRows", () => {
     ]);
   });
 
+  it("asks a quick run (one run per size) for one of one", () => {
+    const oneRun = (r: ConverterOut["results"][number]) => ({ ...r, runs: 1, perRun: r.perRun?.slice(2) });
+    const quick = { ...figures, converter: { ...converter, results: converter.results.map(oneRun) } };
+    expect(
+      rowOf(summaryRows(facts, quick, cost), "Converter, 1M rows (60 MB CSV): throughput, 1 run"),
+    ).toEqual([
+      "Converter, 1M rows (60 MB CSV): throughput, 1 run",
+      "800,000 rows/s",
+      "1,000,000 rows/s (DuckDB COPY)",
+      "0.90x DuckDB (runs: 0.90x)",
+      ">= 0.8x DuckDB in 1 of 1 runs",
+      "113% of target; 0.8x met in 1 of 1 runs",
+      "yes",
+    ]);
+  });
+
   it("names the step that was skipped instead of a figure", () => {
     const skipped: RunFacts = {
       ...facts,

@@ -296,6 +296,8 @@ const kib = (bytes: number) => `${f(bytes / 1024, 1)} KiB`;
 const seconds = (s: number) => `${f(s, 1)} s`;
 /** 1000000 -> "1M", 1500000 -> "1,500,000". */
 const rowsLabel = (rows: number) => (rows % 1_000_000 === 0 ? `${rows / 1_000_000}M` : f(rows, 0));
+/** "median of 3 runs", "1 run" (a quick run). */
+const medianOf = (runs: number) => (runs === 1 ? "1 run" : `median of ${runs} runs`);
 const loadLabel = (l: LoadAverage) => l.map((x) => f(x)).join(" / ");
 const loadAround = (r: RunFigures) =>
   `${r.loadBefore === null ? "-" : f(r.loadBefore)} -> ${r.loadAfter === null ? "-" : f(r.loadAfter)}`;
@@ -404,7 +406,7 @@ function converterRows(converter: ConverterOut | undefined, notMeasured: NotMeas
     const met = runs.filter((x) => x.met).length;
     const label = `Converter, ${rowsLabel(r.rows)} rows (${f(r.csvMb, 0)} MB CSV)`;
     rows.push([
-      `${label}: throughput, median of ${n} runs`,
+      `${label}: throughput, ${medianOf(n)}`,
       `${f(r.converter.rowsPerSecond, 0)} rows/s`,
       `${f(r.duckdbCopy.rowsPerSecond, 0)} rows/s (DuckDB COPY)`,
       `${f(wall)}x DuckDB (runs: ${ratioList(runs.map((x) => x.ratio))})`,
@@ -415,7 +417,7 @@ function converterRows(converter: ConverterOut | undefined, notMeasured: NotMeas
     const cpu = cpuRatioOf(r, runs);
     if (cpu !== undefined && r.converter.cpuMillis !== undefined && r.duckdbCopy.cpuMillis !== undefined)
       rows.push([
-        `${label}: CPU time (user + system), median of ${n} runs`,
+        `${label}: CPU time (user + system), ${medianOf(n)}`,
         `${f(r.converter.cpuMillis / 1000)} s`,
         `${f(r.duckdbCopy.cpuMillis / 1000)} s (DuckDB COPY)`,
         `${f(cpu)}x DuckDB (runs: ${ratioList(runs.map((x) => x.cpuRatio))})`,
@@ -427,7 +429,7 @@ function converterRows(converter: ConverterOut | undefined, notMeasured: NotMeas
   for (const r of converter?.formats ?? []) {
     const runs = converterRuns(r);
     rows.push([
-      `Converter, ${rowsLabel(r.rows)} rows as ${FORMAT_LABEL[r.format]} (${f(r.inputMb, 0)} MB): throughput, median of ${runs.length} runs`,
+      `Converter, ${rowsLabel(r.rows)} rows as ${FORMAT_LABEL[r.format]} (${f(r.inputMb, 0)} MB): throughput, ${medianOf(runs.length)}`,
       `${f(r.converter.rowsPerSecond, 0)} rows/s`,
       `${f(r.duckdbCopy.rowsPerSecond, 0)} rows/s (DuckDB's ${FORMAT_READER[r.format]} COPY)`,
       `${f(wallRatio(r, runs))}x DuckDB`,
