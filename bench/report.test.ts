@@ -59,7 +59,6 @@ const run = (
 const converter: ConverterOut = {
   threads: 2,
   memoryLimitMb: 192,
-  pipe: true,
   results: [
     {
       rows: 1_000_000,

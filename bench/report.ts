@@ -127,7 +127,6 @@ export interface ConverterOut {
   readonly threads: number;
   readonly memoryLimitMb: number;
   /** Whether the converter streamed its records to DuckDB (missing: written before the option existed). */
-  readonly pipe?: boolean;
   readonly results: readonly ConverterRow[];
   readonly formats?: readonly FormatRow[];
 }
@@ -757,7 +756,7 @@ function converterSection(converter: ConverterOut): string[] {
   return [
     "## Converter (drop-to-raw) vs DuckDB COPY",
     "",
-    `\`bench/converter.ts\`: 8-column generated CSV; the converter (${converter.pipe === false ? "numbering pre-pass, then DuckDB reading the finished file" : "numbering pre-pass streamed to DuckDB through a named pipe"}, typed casts, quarantine, Parquet partitioned by country) against \`COPY (FROM read_csv(...)) TO ...parquet\` on the same file, each in its own process, alternating (DuckDB first in each run); ${converter.threads} DuckDB threads, converter memory limit ${converter.memoryLimitMb} MB. Throughput and peak RSS are medians of the runs; a ratio is the median of the runs' own ratios (DuckDB's time over the converter's in the same run), wall time and CPU time (user + system, every thread: it moves less with the shared machine's load). Load is the 1-minute load average.`,
+    `\`bench/converter.ts\`: 8-column generated CSV; the converter (numbering pre-pass, then DuckDB reading the finished numbered file on all its threads, typed casts, quarantine, Parquet partitioned by country) against \`COPY (FROM read_csv(...)) TO ...parquet\` on the same file, each in its own process, alternating (DuckDB first in each run); ${converter.threads} DuckDB threads, converter memory limit ${converter.memoryLimitMb} MB. Throughput and peak RSS are medians of the runs; a ratio is the median of the runs' own ratios (DuckDB's time over the converter's in the same run), wall time and CPU time (user + system, every thread: it moves less with the shared machine's load). Load is the 1-minute load average.`,
     "",
     "| rows | CSV | converter rows/s | converter peak RSS | converter Parquet | DuckDB rows/s | DuckDB peak RSS | DuckDB Parquet | ratio | CPU ratio | load, first -> last run |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
