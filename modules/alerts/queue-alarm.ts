@@ -1,6 +1,7 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { Construct } from "constructs";
+import { createdBy } from "../aws-context/index.js";
 
 export interface QueueNotEmptyAlarmProps {
   /** The queue's physical name (its metrics' QueueName dimension); the alarm is `<queueName>-not-empty`. */
@@ -20,7 +21,7 @@ export function queueNotEmptyAlarm(
   id: string,
   props: QueueNotEmptyAlarmProps,
 ): CloudwatchMetricAlarm {
-  return new CloudwatchMetricAlarm(scope, id, {
+  const alarm = new CloudwatchMetricAlarm(scope, id, {
     alarmName: `${props.queueName}-not-empty`,
     alarmDescription: props.description,
     namespace: "AWS/SQS",
@@ -35,4 +36,6 @@ export function queueNotEmptyAlarm(
     alarmActions: [props.alerts.arn],
     okActions: [props.alerts.arn],
   });
+  createdBy(queueNotEmptyAlarm, alarm);
+  return alarm;
 }

@@ -1,5 +1,6 @@
 export { type AccountTrust, accountTrustStatement } from "./account-trust.js";
 export { AwsContext } from "./aws-context.js";
+export { CREATED_BY, createdBy, creatorOf, type ModuleCode } from "./created-by.js";
 export type { Grantee } from "./grantee.js";
 export {
   dynamodbKeyStatement,

@@ -3,6 +3,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { Construct } from "constructs";
 import type { AwsContext } from "./aws-context.js";
+import { createdBy } from "./created-by.js";
 import { keyAdminStatement, logsKeyStatement } from "./key-policy.js";
 
 /**
@@ -35,7 +36,11 @@ export function logGroupKey(
     deletionWindowInDays: props.deletionWindowInDays ?? 30,
     policy: policy.json,
   });
+  createdBy(logGroupKey, policy, key);
   if (props.aliasName !== undefined)
-    new KmsAlias(scope, `${id}-alias`, { name: props.aliasName, targetKeyId: key.keyId });
+    createdBy(
+      logGroupKey,
+      new KmsAlias(scope, `${id}-alias`, { name: props.aliasName, targetKeyId: key.keyId }),
+    );
   return key;
 }

@@ -1,5 +1,6 @@
 import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
 import type { Construct } from "constructs";
+import { createdBy } from "../aws-context/index.js";
 import type { DuckdbLayerProps } from "./duckdb-layer-props.js";
 
 /** What the layer is built for: handlers/build.ts installs the x86_64 Linux bindings of @duckdb/node-api. */
@@ -24,5 +25,6 @@ export class DuckdbLayer {
       compatibleArchitectures: [DUCKDB_LAYER_TARGET.architecture],
       description: "DuckDB for Node (@duckdb/node-api), x86_64",
     });
+    createdBy(DuckdbLayer, this.layer);
   }
 }

@@ -5,7 +5,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { Construct } from "constructs";
 import { queueNotEmptyAlarm } from "../alerts/index.js";
-import { serviceTrustStatement } from "../aws-context/index.js";
+import { createdBy, serviceTrustStatement } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import type { IngestSchedulesProps, ScheduledInvocation } from "./ingest-schedules-props.js";
 
@@ -48,12 +48,13 @@ export class IngestSchedules {
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: INGEST_SCHEDULE_DEFAULTS.failureRetentionSeconds,
     });
-    queueNotEmptyAlarm(scope, `${id}-failures-alarm`, {
+    const alarm = queueNotEmptyAlarm(scope, `${id}-failures-alarm`, {
       queueName: props.names.failureQueue,
       description:
         "Scheduled pulls that failed after every retry wait in this queue: read the error, fix the source or the function, then re-run the pull.",
       alerts: props.alerts,
     });
+    createdBy(IngestSchedules, this.failures, alarm);
   }
 
   /**
@@ -87,24 +88,28 @@ export class IngestSchedules {
       { actions: ["lambda:InvokeFunction"], resources: [target.arn] },
       { actions: ["sqs:SendMessage"], resources: [this.failures.arn] },
     );
-    for (const invocation of invocations)
-      new SchedulerSchedule(scope, `${id}-schedule-${invocation.key}`, {
-        name: invocation.scheduleName,
-        description: invocation.description,
-        scheduleExpression: invocation.scheduleExpression,
-        flexibleTimeWindow: { mode: "OFF" },
-        target: {
-          arn: target.arn,
-          roleArn: role.arn,
-          // The scheduled time is the run id: a retried invocation writes the same object, never a second one.
-          input: JSON.stringify({ ...invocation.input, scheduledTime: "<aws.scheduler.scheduled-time>" }),
-          retryPolicy: {
-            maximumRetryAttempts: INGEST_SCHEDULE_DEFAULTS.maximumRetryAttempts,
-            maximumEventAgeInSeconds: INGEST_SCHEDULE_DEFAULTS.maximumEventAgeInSeconds,
+    const schedules = invocations.map(
+      (invocation) =>
+        new SchedulerSchedule(scope, `${id}-schedule-${invocation.key}`, {
+          name: invocation.scheduleName,
+          description: invocation.description,
+          scheduleExpression: invocation.scheduleExpression,
+          flexibleTimeWindow: { mode: "OFF" },
+          target: {
+            arn: target.arn,
+            roleArn: role.arn,
+            // The scheduled time is the run id: a retried invocation writes the same object, never a second one.
+            input: JSON.stringify({ ...invocation.input, scheduledTime: "<aws.scheduler.scheduled-time>" }),
+            retryPolicy: {
+              maximumRetryAttempts: INGEST_SCHEDULE_DEFAULTS.maximumRetryAttempts,
+              maximumEventAgeInSeconds: INGEST_SCHEDULE_DEFAULTS.maximumEventAgeInSeconds,
+            },
+            deadLetterConfig: { arn: this.failures.arn },
           },
-          deadLetterConfig: { arn: this.failures.arn },
-        },
-      });
+        }),
+    );
+    // The policy is a RolePolicy: it encloses its own resources.
+    createdBy(IngestSchedules, trust, role, ...schedules);
     return role;
   }
 }

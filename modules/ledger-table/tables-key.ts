@@ -2,7 +2,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { Construct } from "constructs";
-import { type AwsContext, dynamodbKeyStatement, keyAdminStatement } from "../aws-context/index.js";
+import { type AwsContext, createdBy, dynamodbKeyStatement, keyAdminStatement } from "../aws-context/index.js";
 
 /**
  * A rotating customer-managed key for LedgerTables (`key`): DynamoDB may use it for this account's tables only
@@ -23,6 +23,7 @@ export function ledgerTablesKey(
     deletionWindowInDays: 30,
     policy: policy.json,
   });
-  new KmsAlias(scope, `${id}-alias`, { name: props.aliasName, targetKeyId: key.keyId });
+  const alias = new KmsAlias(scope, `${id}-alias`, { name: props.aliasName, targetKeyId: key.keyId });
+  createdBy(ledgerTablesKey, policy, key, alias);
   return key;
 }

@@ -1,7 +1,7 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { Construct } from "constructs";
-import { accountTrustStatement } from "../aws-context/index.js";
+import { accountTrustStatement, createdBy } from "../aws-context/index.js";
 import { RolePolicy } from "../role-policy/index.js";
 import type { ProducerRoleProps } from "./producer-role-props.js";
 
@@ -28,5 +28,6 @@ export class ProducerRole {
       assumeRolePolicy: trust.json,
     });
     this.policy = new RolePolicy(scope, `${id}-policy`, { role: this.role });
+    createdBy(ProducerRole, trust, this.role); // the policy is a RolePolicy: it encloses its own resources
   }
 }

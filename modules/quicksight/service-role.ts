@@ -1,5 +1,6 @@
 import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import type { Construct } from "constructs";
+import { createdBy } from "../aws-context/index.js";
 
 /** The role QuickSight creates when the account subscribes, and reads S3 with (through Athena). */
 export const QUICKSIGHT_SERVICE_ROLE = "aws-quicksight-service-role-v0";
@@ -14,5 +15,7 @@ export function quicksightServiceRole(
   id: string,
   name = QUICKSIGHT_SERVICE_ROLE,
 ): DataAwsIamRole {
-  return new DataAwsIamRole(scope, id, { name });
+  const role = new DataAwsIamRole(scope, id, { name });
+  createdBy(quicksightServiceRole, role);
+  return role;
 }
