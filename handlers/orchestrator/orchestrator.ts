@@ -17,7 +17,7 @@ import {
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import { transformKey } from "../shared/run-ledger.js";
+import { transformKey } from "../../src/core/run-ledger.js";
 import type { OrchestratorConfig, Zone } from "./config.js";
 import type { CrawlerStateChange } from "./schema.js";
 
@@ -25,7 +25,7 @@ import type { CrawlerStateChange } from "./schema.js";
  * The crawler chain's decisions, free of Lambda: one crawler state change in, the next step out.
  *   drop crawled  -> start the raw crawler
  *   raw crawled   -> per pipeline, claim the complete ingest dates not yet transformed (or whose raw input changed
- *                    since: handlers/shared/run-ledger.ts), delete their curated files, and start its transform
+ *                    since: src/core/run-ledger.ts), delete their curated files, and start its transform
  *   curated crawled -> the run is done
  *   any Failed    -> alert
  *   drift (the crawler changed tables, or a declared table no longer matches its declaration) -> alert, stop
