@@ -14,6 +14,7 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { REASON_SUFFIX, UNKNOWN_PIPELINE_PREFIX } from "../../src/core/zone-keys.js";
 import type { PipelineDeclaration } from "../../src/pipelines/types.js";
 import { markRawChanged } from "../shared/run-ledger.js";
 import { type Conversion, convertStream, type QuarantineLine } from "./convert.js";
@@ -26,9 +27,7 @@ import {
   pipelineOf,
   quarantineFileKey,
   quarantineRowsKey,
-  REASON_SUFFIX,
   rawKey,
-  UNKNOWN_PIPELINE_PREFIX,
 } from "./paths.js";
 import { UnreadableFileError } from "./prepare.js";
 import { deleteOutputsOf, versionsOf } from "./supersede.js";

@@ -18,6 +18,7 @@ import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from "@aws-
 import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { transformKey } from "../../src/core/run-ledger.js";
+import { partitionPrefix } from "../../src/core/zone-keys.js";
 import type { OrchestratorConfig, Zone } from "./config.js";
 import type { CrawlerStateChange } from "./schema.js";
 
@@ -260,17 +261,17 @@ async function startTransform(
 }
 
 /**
- * Deletes the curated files of these ingest dates (`<pipeline>/ingest_date=<date>/`), before they are transformed:
- * the orchestrator's step, and the local runner's before it walks the curated stage.
+ * Deletes the curated files of these ingest dates (their `partitionPrefix`), before they are transformed. The local
+ * runner does the same before it walks the curated stage (src/local/run.ts).
  */
-export async function clearCuratedDates(
+async function clearCuratedDates(
   bucket: string,
   pipeline: string,
   dates: readonly string[],
   deps: Pick<Deps, "s3" | "logger">,
 ): Promise<void> {
   for (const date of dates) {
-    const deleted = await deletePrefix(bucket, `${pipeline}/ingest_date=${date}/`, deps);
+    const deleted = await deletePrefix(bucket, partitionPrefix(pipeline, date), deps);
     if (deleted > 0)
       deps.logger.info("curated date cleared before its transform", { pipeline, date, deleted });
   }
