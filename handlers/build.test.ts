@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readZip } from "../src/local/zip.js";
 import { DEFINITIONS_DIR, loadPipelines } from "../src/pipelines/index.js";
 import { declaredTables } from "../src/sql/layout.js";
 import { allows, ruleFor } from "../src/testing/import-rules.js";
-import { readZip } from "./build/zip.js";
 import {
   type BuildResult,
   buildHandlers,
