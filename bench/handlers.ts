@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { readZip } from "../handlers/build/zip.js";
 import { buildHandlers, DEFAULT_OUT_DIR, DUCKDB_LAYER, REPO_ROOT } from "../handlers/build.js";
 import { deployedEnvironment } from "../src/local/deployed-env.js";
 import { lambdaNode } from "../src/local/invoke.js";
+import { readZip } from "../src/local/zip.js";
 import { synthApp } from "../src/testing/synth.js";
 
 /**

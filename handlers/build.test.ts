@@ -6,10 +6,10 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFINITIONS_DIR } from "../src/core/load-pipeline.js";
+import { readZip } from "../src/local/zip.js";
 import { loadPipelines } from "../src/pipelines/index.js";
 import { declaredTables } from "../src/sql/layout.js";
 import { allows, ruleFor } from "../src/testing/import-rules.js";
-import { readZip } from "./build/zip.js";
 import {
   type BuildResult,
   buildHandlers,

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createZip, readZip } from "./zip.js";
+import { readZip } from "../../src/local/zip.js";
+import { createZip } from "./zip.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zip-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

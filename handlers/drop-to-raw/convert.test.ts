@@ -6,10 +6,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { definePipeline, type PipelineDeclaration } from "../../src/core/pipeline.js";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
+import { readParquet } from "../../src/testing/parquet.js";
 import { type Conversion, type ConvertOptions, convertFile, type QuarantineLine } from "./convert.js";
 import { matchHeader } from "./fields.js";
 import { UnreadableFileError } from "./prepare.js";
-import { readParquet } from "./testing/parquet.js";
 
 const SAMPLES = new URL("../../src/pipelines/samples/", import.meta.url);
 const expected = JSON.parse(readFileSync(new URL("expected.json", SAMPLES), "utf8")) as Record<

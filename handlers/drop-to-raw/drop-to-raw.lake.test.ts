@@ -10,7 +10,7 @@ import type { LocalWiring } from "../../src/local/wiring.js";
 import { lake, output } from "../../src/testing/lake.js";
 import { lakeWiring } from "../../src/testing/local-wiring.js";
 import { motoClientConfig } from "../../src/testing/moto.js";
-import { readParquet } from "./testing/parquet.js";
+import { readParquet } from "../../src/testing/parquet.js";
 
 // The bundled drop-to-raw zip (with the DuckDB layer zip), invoked by the local runner with the events that really
 // arrive on its queue from S3 -> SNS -> SQS in moto, configured by the environment the stack deployed.

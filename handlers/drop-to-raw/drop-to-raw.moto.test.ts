@@ -23,10 +23,10 @@ import type { PipelineDeclaration } from "../../src/core/pipeline.js";
 import { type MotoServer, startMoto, stopMoto } from "../../src/local/moto.js";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
+import { readParquet } from "../../src/testing/parquet.js";
 import type { QuarantineLine } from "./convert.js";
 import { type DropToRawConfig, type DropToRawDeps, processObject, type SourceObject } from "./drop-to-raw.js";
 import { type DropObject, parseDropEvent } from "./event.js";
-import { readParquet } from "./testing/parquet.js";
 
 /** moto as S3, SQS and DynamoDB: real notifications (moto's own event shape), real conditional writes. */
 

@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { PipelineDeclaration } from "../../src/core/pipeline.js";
+import { REASON_SUFFIX, UNKNOWN_PIPELINE_PREFIX } from "../../src/core/zone-keys.js";
 import { markRawChanged } from "../shared/run-ledger.js";
 import { type Conversion, convertStream, type QuarantineLine } from "./convert.js";
 import { Ledger, type LedgerItem } from "./ledger.js";
@@ -26,9 +27,7 @@ import {
   pipelineOf,
   quarantineFileKey,
   quarantineRowsKey,
-  REASON_SUFFIX,
   rawKey,
-  UNKNOWN_PIPELINE_PREFIX,
 } from "./paths.js";
 import { UnreadableFileError } from "./prepare.js";
 import { deleteOutputsOf, versionsOf } from "./supersede.js";
@@ -62,7 +61,7 @@ export interface DropToRawConfig {
   /**
    * The analytics run ledger. When a conversion changes the raw partition of an ingest date the curated stage already
    * claimed (a corrected file replaced an older version's rows, or a late file added rows), the date's item records
-   * it and the next raw crawl transforms the date again (handlers/shared/run-ledger.ts). @default none: no curated
+   * it and the next raw crawl transforms the date again (src/core/run-ledger.ts). @default none: no curated
    * date is reopened
    */
   readonly runsTable?: string;
@@ -400,7 +399,7 @@ async function newerVersion(object: SourceObject, s3: S3Client): Promise<string 
  * every older version; when a newer version was put meanwhile, deletes its own outputs and returns the skipped
  * outcome to record instead. Either way, the ingest dates whose raw partition changed (`written`, when this version
  * wrote Parquet there, and every date that lost files) are recorded in the analytics run ledger, so that a curated
- * date already transformed is transformed again (handlers/shared/run-ledger.ts).
+ * date already transformed is transformed again (src/core/run-ledger.ts).
  */
 async function settleVersions(
   object: SourceObject,

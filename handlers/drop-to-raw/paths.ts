@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
+import { partitionPrefix } from "../../src/core/zone-keys.js";
 
 /**
  * Where a dropped object's outputs go. Every name is a pure function of the source object's identity (bucket, key,
  * and version id, or ETag when the bucket is unversioned), so a redelivered or retried object writes the same
- * objects again: it overwrites, it never duplicates.
+ * objects again: it overwrites, it never duplicates. Every output of one object goes under its ingest date's
+ * `partitionPrefix` (src/core/zone-keys.ts, shared with the tools that read the zones).
  */
 
 /** One version of one object in the drop zone. */
@@ -14,9 +16,6 @@ export interface ObjectIdentity {
   /** Without quotes. */
   readonly eTag?: string | undefined;
 }
-
-/** Prefix in the quarantine bucket for objects outside any declared pipeline. */
-export const UNKNOWN_PIPELINE_PREFIX = "_unknown";
 
 /** The pipeline an object belongs to: the first segment of its key, if the key has more than one. */
 export function pipelineOf(key: string): string | undefined {
@@ -82,11 +81,6 @@ export function extensionOf(key: string): string {
     .slice(0, 24);
 }
 
-/** `<pipeline>/ingest_date=<date>/`: the partition every output of one object goes under, in both zones. */
-export function partitionPrefix(pipeline: string, date: string): string {
-  return `${pipeline}/ingest_date=${date}/`;
-}
-
 /** The raw-zone key of a Parquet file DuckDB wrote at `relativeKey` (`country=DE/<name>_0.parquet`). */
 export function rawKey(pipeline: string, date: string, relativeKey: string): string {
   return `${partitionPrefix(pipeline, date)}${relativeKey}`;
@@ -126,5 +120,3 @@ export function quarantineRowsKey(pipeline: string, date: string, name: string):
 export function quarantineFileKey(pipeline: string, date: string, name: string, key: string): string {
   return `${partitionPrefix(pipeline, date)}${name}${extensionOf(key)}`;
 }
-
-export const REASON_SUFFIX = ".reason.json";

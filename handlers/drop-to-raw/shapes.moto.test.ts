@@ -15,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { declarationProblems } from "../../src/core/declaration.js";
 import { type Column, definePipeline, type PipelineDeclaration } from "../../src/core/pipeline.js";
 import { type MotoServer, startMoto, stopMoto } from "../../src/local/moto.js";
+import { readParquet } from "../../src/testing/parquet.js";
 import type { QuarantineLine } from "./convert.js";
 import { type DropToRawConfig, processObject, type SourceObject } from "./drop-to-raw.js";
-import { readParquet } from "./testing/parquet.js";
 
 /**
  * "A key's newest version wins" for every pipeline shape: no partition keys, one, two; CSV, gzip CSV, a JSON array,

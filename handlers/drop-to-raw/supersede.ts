@@ -4,7 +4,8 @@ import {
   ListObjectVersionsCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { isParquetOf, outputName, partitionPrefix } from "./paths.js";
+import { partitionPrefix } from "../../src/core/zone-keys.js";
+import { isParquetOf, outputName } from "./paths.js";
 
 /**
  * A key's newest version wins. Putting a file again under the same key (a producer re-sending a corrected file, or

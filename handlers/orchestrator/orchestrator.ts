@@ -17,7 +17,8 @@ import {
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import { transformKey } from "../shared/run-ledger.js";
+import { transformKey } from "../../src/core/run-ledger.js";
+import { partitionPrefix } from "../../src/core/zone-keys.js";
 import type { OrchestratorConfig, Zone } from "./config.js";
 import type { CrawlerStateChange } from "./schema.js";
 
@@ -25,7 +26,7 @@ import type { CrawlerStateChange } from "./schema.js";
  * The crawler chain's decisions, free of Lambda: one crawler state change in, the next step out.
  *   drop crawled  -> start the raw crawler
  *   raw crawled   -> per pipeline, claim the complete ingest dates not yet transformed (or whose raw input changed
- *                    since: handlers/shared/run-ledger.ts), delete their curated files, and start its transform
+ *                    since: src/core/run-ledger.ts), delete their curated files, and start its transform
  *   curated crawled -> the run is done
  *   any Failed    -> alert
  *   drift (the crawler changed tables, or a declared table no longer matches its declaration) -> alert, stop
@@ -260,17 +261,17 @@ async function startTransform(
 }
 
 /**
- * Deletes the curated files of these ingest dates (`<pipeline>/ingest_date=<date>/`), before they are transformed:
- * the orchestrator's step, and the local runner's before it walks the curated stage.
+ * Deletes the curated files of these ingest dates (their `partitionPrefix`), before they are transformed. The local
+ * runner does the same before it walks the curated stage (src/local/run.ts).
  */
-export async function clearCuratedDates(
+async function clearCuratedDates(
   bucket: string,
   pipeline: string,
   dates: readonly string[],
   deps: Pick<Deps, "s3" | "logger">,
 ): Promise<void> {
   for (const date of dates) {
-    const deleted = await deletePrefix(bucket, `${pipeline}/ingest_date=${date}/`, deps);
+    const deleted = await deletePrefix(bucket, partitionPrefix(pipeline, date), deps);
     if (deleted > 0)
       deps.logger.info("curated date cleared before its transform", { pipeline, date, deleted });
   }

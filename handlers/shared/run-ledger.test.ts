@@ -6,45 +6,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { markRawChanged, rawChangedSinceRun, transformKey } from "./run-ledger.js";
-
-describe("rawChangedSinceRun", () => {
-  it.each([
-    [
-      "changed after the claim",
-      { claimedAt: "2026-11-21T01:00:00.000Z", rawChangedAt: "2026-11-21T02:00:00.000Z" },
-      true,
-    ],
-    [
-      "changed before the claim",
-      { claimedAt: "2026-11-21T03:00:00.000Z", rawChangedAt: "2026-11-21T02:00:00.000Z" },
-      false,
-    ],
-    ["never changed", { claimedAt: "2026-11-21T03:00:00.000Z" }, false],
-    // the local runner finishes a date without claiming it: its finish time stands in
-    [
-      "unclaimed, changed after it finished",
-      { finishedAt: "2026-11-21T01:00:00.000Z", rawChangedAt: "2026-11-21T02:00:00.000Z" },
-      true,
-    ],
-    [
-      "unclaimed, changed before it finished",
-      { finishedAt: "2026-11-21T03:00:00.000Z", rawChangedAt: "2026-11-21T02:00:00.000Z" },
-      false,
-    ],
-    [
-      "the claim counts, not the finish",
-      {
-        claimedAt: "2026-11-21T01:00:00.000Z",
-        finishedAt: "2026-11-21T03:00:00.000Z",
-        rawChangedAt: "2026-11-21T02:00:00.000Z",
-      },
-      true,
-    ],
-  ])("%s -> %s", (_, item, expected) => {
-    expect(rawChangedSinceRun(item)).toBe(expected);
-  });
-});
+import { transformKey } from "../../src/core/run-ledger.js";
+import { markRawChanged } from "./run-ledger.js";
 
 describe("markRawChanged", () => {
   const dynamo = mockClient(DynamoDBClient);

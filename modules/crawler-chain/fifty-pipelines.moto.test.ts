@@ -20,12 +20,12 @@ import { App, Aspects, LocalBackend, TerraformOutput, TerraformStack } from "cdk
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import type { PipelineDeclaration } from "../../src/core/pipeline.js";
-import { compatFor, LocalDriftAspect } from "../../src/local/compat.js";
 import { type MotoServer, startMoto, stopMoto } from "../../src/local/moto.js";
 import clickstream from "../../src/pipelines/definitions/clickstream.js";
 import orders from "../../src/pipelines/definitions/orders.js";
 import { addAwsProvider } from "../../src/stacks/aws-provider.js";
 import { RESERVED_KEY_PREFIX } from "../../src/stacks/eventing.js";
+import { compatFor, LocalDriftAspect } from "../../src/stacks/local-compat.js";
 import { catalogTable } from "../../src/stacks/pipeline-props.js";
 import { chooseMirror, renderCliConfig } from "../../src/terraform/cli-config.js";
 import { runTerraform, terraformEnv } from "../../src/terraform/run.js";

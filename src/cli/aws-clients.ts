@@ -1,6 +1,6 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { EnvironmentConfig } from "../config/index.js";
-import { readMoto } from "../local/moto.js";
+import { readMoto } from "../config/moto-state.js";
 import { TerraformError } from "../terraform/run.js";
 
 /**

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError, ENVIRONMENT_NAMES, type EnvironmentName, loadConfig } from "../config/index.js";
-import { readMoto } from "../local/moto.js";
+import { readMoto } from "../config/moto-state.js";
 import { runTerraform, TerraformError, terraformEnv, writeCliConfig } from "../terraform/run.js";
 import { summarizeTests } from "./test-summary.js";
 import { UsageError } from "./usage-error.js";

@@ -22,7 +22,7 @@ export const FEATURE_DEFAULTS: FeatureConfig = {
 /**
  * Per-environment differences from FEATURE_DEFAULTS. Local turns on everything moto 5.2.1 can apply (it costs
  * nothing there), so `make local` and the lake tests prove each of them applies; what moto cannot do (Redshift,
- * QuickSight) src/local/compat.ts leaves out whatever the setting says.
+ * QuickSight) src/stacks/local-compat.ts leaves out whatever the setting says.
  */
 export const ENVIRONMENT_FEATURE_DEFAULTS: Readonly<Record<EnvironmentName, Partial<FeatureConfig>>> = {
   test: {},

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { projectRoot } from "../core/paths.js";
-import { readMoto } from "../local/moto.js";
 import { featureDefaults } from "./features.js";
 import { describeJsonError } from "./json-error.js";
+import { readMoto } from "./moto-state.js";
 import {
   type AuthConfig,
   ENVIRONMENT_NAMES,

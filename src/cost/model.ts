@@ -63,7 +63,7 @@ export interface Assumptions {
   readonly customMetrics: number;
   /**
    * DynamoDB write units per file: ledger claim and done record (over 1 KB: 2 units), and the run-ledger update of
-   * the file's ingest date (1 unit, charged when its condition fails too: handlers/shared/run-ledger.ts).
+   * the file's ingest date (1 unit, charged when its condition fails too: src/core/run-ledger.ts).
    */
   readonly ledgerWriteUnitsPerFile: number;
   readonly runsWriteUnitsPerPull: number;

@@ -1,6 +1,5 @@
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { type GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
-import { markRawChanged } from "../../handlers/shared/run-ledger.js";
 import {
   ENVIRONMENT_NAMES,
   type EnvironmentConfig,
@@ -8,12 +7,13 @@ import {
   type LakeConfig,
 } from "../config/index.js";
 import type { PipelineDeclaration } from "../core/pipeline.js";
+import { markDatesRawChanged } from "../core/run-ledger.js";
 import { environmentAndOutputs, stringOutput, type TerraformOutputs } from "../terraform/outputs.js";
 
 /**
  * `make curated/redo ENV=… PIPELINE=… DATES=… | FROM=… TO=…`: transform curated ingest dates again, e.g. after a
  * pipeline's transform SQL changed. It records a raw change on each date's run-ledger item, exactly as drop-to-raw
- * does for a corrected file (handlers/shared/run-ledger.ts), and starts the raw crawler: when that crawl finishes,
+ * does for a corrected file (src/core/run-ledger.ts), and starts the raw crawler: when that crawl finishes,
  * the orchestrator claims the dates again, deletes their curated files and runs the transform. Nothing is deleted
  * here, and a date no run has transformed yet is only reported (the next raw crawl transforms it anyway).
  */
@@ -125,12 +125,11 @@ export async function redoCurated(
     readonly by: string;
   },
 ): Promise<RedoResult> {
-  const reopened = await markRawChanged(deps.dynamo, target.runsTable, {
-    pipeline: request.pipeline,
-    dates: request.dates,
-    at: deps.clock(),
-    by: deps.by,
-  });
+  const reopened = await markDatesRawChanged(
+    (input) => deps.dynamo.send(new UpdateItemCommand(input)),
+    target.runsTable,
+    { pipeline: request.pipeline, dates: request.dates, at: deps.clock(), by: deps.by },
+  );
   const notTransformed = request.dates.filter((d) => !reopened.includes(d));
   let crawler: RedoResult["crawler"] = "not started";
   if (request.crawl && reopened.length > 0)

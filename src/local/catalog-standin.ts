@@ -22,7 +22,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { rawChangedSinceRun, transformKey } from "../../handlers/shared/run-ledger.js";
+import { rawChangedSinceRun, transformKey } from "../core/run-ledger.js";
 import type { Json, TaskHandler } from "./asl.js";
 import { StatesError } from "./asl.js";
 import { mirror } from "./athena-standin.js";
@@ -201,7 +201,7 @@ export class CatalogStandIn {
 
   /**
    * Complete raw ingest dates of a pipeline not yet transformed, or whose raw input changed after their run, as the
-   * orchestrator would claim them (handlers/shared/run-ledger.ts).
+   * orchestrator would claim them (src/core/run-ledger.ts).
    */
   async datesToTransform(pipeline: string, today = new Date().toISOString().slice(0, 10)): Promise<string[]> {
     const dates = (await this.rawDates(pipeline)).filter((d) => d < today);

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MOTO_STATE_FILE } from "../config/moto-state.js";
 import { decide, forget, readRecord, record, recordedShow, stackHash } from "./fast-path.js";
-import { MOTO_STATE_FILE } from "./moto.js";
 
 /** A synthesized stack dir (cdk.tf.json, two asset zips) and a local state dir with moto.json and a state file. */
 function fixture() {

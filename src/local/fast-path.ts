@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { readMoto } from "./moto.js";
+import { readMoto } from "../config/moto-state.js";
 
 /**
  * The warm `make local` fast path: terraform plan and apply are skipped when the synthesized local stack (its

@@ -3,8 +3,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { readZip } from "../../handlers/build/zip.js";
 import { projectRoot } from "../config/load.js";
+import { readZip } from "./zip.js";
 
 /** A deployed function as the local runner sees it: its zip, layers and environment, from the Terraform state. */
 export interface BundledFunction {

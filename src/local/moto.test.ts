@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isOurMoto, readMoto } from "./moto.js";
+import { readMoto } from "../config/moto-state.js";
+import { isOurMoto } from "./moto.js";
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {

@@ -1,27 +1,10 @@
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { MOTO_STATE_FILE, type MotoServer, readMoto } from "../config/moto-state.js";
 
-/** What `local/up` records, so `local/down` stops exactly that process and nothing else. */
-export interface MotoServer {
-  readonly pid: number;
-  readonly port: number;
-  readonly endpoint: string;
-  readonly startedAt: string;
-}
-
-export const MOTO_STATE_FILE = "moto.json";
-
-export function readMoto(dir: string): MotoServer | undefined {
-  const file = join(dir, MOTO_STATE_FILE);
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as MotoServer;
-  } catch {
-    return undefined;
-  }
-}
+export type { MotoServer } from "../config/moto-state.js";
 
 /** True when `pid` is alive and is a moto_server listening on `port` (so we never signal a stranger). */
 export function isOurMoto(server: MotoServer): boolean {

@@ -6,14 +6,13 @@ import { join } from "node:path";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { REASON_SUFFIX, UNKNOWN_PIPELINE_PREFIX } from "../../handlers/drop-to-raw/paths.js";
-import { clearCuratedDates } from "../../handlers/orchestrator/orchestrator.js";
 import type { PipelineDeclaration } from "../core/pipeline.js";
+import { partitionPrefix, REASON_SUFFIX, UNKNOWN_PIPELINE_PREFIX } from "../core/zone-keys.js";
 import { walk } from "./asl.js";
 import { mirror, queryCurated } from "./athena-standin.js";
 import { CatalogStandIn, catalogNames } from "./catalog-standin.js";
 import { LocalRunner } from "./runner.js";
-import { listKeys } from "./s3-objects.js";
+import { deleteUnder, listKeys } from "./s3-objects.js";
 import {
   groupReasons,
   type LocalRunSummary,
@@ -159,10 +158,7 @@ export async function runLocal(options: {
         const definition = wiring.outputs[`curated_${p.name}_definition`];
         if (dates.length === 0 || definition === undefined) continue;
         // As the orchestrator does before it starts the state machine: a date transformed again replaces its rows.
-        await clearCuratedDates(buckets.curated, p.name, dates, {
-          s3,
-          logger: { info: () => {}, warn: () => {} },
-        });
+        for (const date of dates) await deleteUnder(s3, buckets.curated, partitionPrefix(p.name, date));
         const runId = `${p.name}-local-${dates.join("_")}`;
         const result = await walk(
           JSON.parse(definition),

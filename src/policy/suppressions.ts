@@ -1,11 +1,13 @@
-import { LOCAL_GAPS } from "../local/compat.js";
+import { LOCAL_GAPS } from "../stacks/local-compat.js";
 import type { Suppression } from "./types.js";
 
 /** The reason the local-compatibility layer gives for a gap, so a suppression cannot outlive the gap it cites. */
 function localGap(id: string): string {
   const gap = LOCAL_GAPS.find((g) => g.id === id);
   if (!gap)
-    throw new Error(`policy suppression cites local gap "${id}", which src/local/compat.ts no longer lists`);
+    throw new Error(
+      `policy suppression cites local gap "${id}", which src/stacks/local-compat.ts no longer lists`,
+    );
   return `local gap ${gap.id}: ${gap.what}; ${gap.handling}`;
 }
 

@@ -1,7 +1,7 @@
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { EnvironmentConfig, LakeConfig } from "../config/types.js";
-import { LOCAL_ENDPOINT_SERVICES } from "../local/compat.js";
+import { LOCAL_ENDPOINT_SERVICES } from "./local-compat.js";
 
 /** What the provider needs of an environment (the bootstrap stack passes the state account's). */
 export type ProviderTarget = Pick<EnvironmentConfig, "accountId" | "region" | "auth" | "tags" | "endpoint">;

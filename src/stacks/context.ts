@@ -4,8 +4,8 @@ import type { AwsContext } from "../../modules/aws-context/index.js";
 import type { Network } from "../../modules/network/index.js";
 import type { EnvironmentConfig } from "../config/types.js";
 import type { PipelineDeclaration } from "../core/pipeline.js";
-import type { CompatSettings } from "../local/compat.js";
 import type { LakeEventing } from "./eventing.js";
+import type { CompatSettings } from "./local-compat.js";
 import type { LakeZones } from "./zones.js";
 
 /** What every composition step of the lake stack receives: the environment and what earlier steps built. */

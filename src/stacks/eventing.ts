@@ -3,8 +3,8 @@ import type { Construct } from "constructs";
 import type { AwsContext } from "../../modules/aws-context/index.js";
 import { type ConsumerQueue, EventFanout } from "../../modules/event-fanout/index.js";
 import type { EnvironmentConfig } from "../config/types.js";
-import type { CompatSettings } from "../local/compat.js";
 import { NAME_LIMITS, physicalName } from "../naming.js";
+import type { CompatSettings } from "./local-compat.js";
 import type { LakeZones } from "./zones.js";
 
 /** The drop-to-raw converter's Lambda timeout; its queue's visibility timeout is 6x this. */

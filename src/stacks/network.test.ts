@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { FEATURE_DEFAULTS } from "../config/features.js";
 import type { FeatureConfig } from "../config/types.js";
-import { compatFor } from "../local/compat.js";
 import { loadPipelines } from "../pipelines/index.js";
 import { resourcesOf, type StackJson, synthApp } from "../testing/synth.js";
+import { compatFor } from "./local-compat.js";
 import { interfaceEndpoints, LAMBDA_ENDPOINTS, SAGEMAKER_ENDPOINTS } from "./network.js";
 
 const FUNCTIONS = ["drop-to-raw/function", "ingest/function", "crawler-chain/orchestrator/function"];

@@ -20,8 +20,8 @@ import { synthApp } from "../testing/synth.js";
 
 // Day-2 changes to the pipeline list of the applied local lake, while it holds data: one apply adds a pipeline,
 // the next removes it again, which leaves the lake as the other lake tests expect it. Moto has no UpdateCrawler and
-// no DeleteNamedQuery: the first used to hang the apply for 15 minutes (src/local/compat.ts, glue-crawler-update and
-// athena-named-query-destroy).
+// no DeleteNamedQuery: the first used to hang the apply for 15 minutes (src/stacks/local-compat.ts,
+// glue-crawler-update and athena-named-query-destroy).
 const s3 = () => new S3Client(motoClientConfig(lake().endpoint));
 const glue = () => new GlueClient(motoClientConfig(lake().endpoint));
 const APPLY_TIMEOUT_MS = 300_000;

@@ -73,7 +73,7 @@ export function buildProcessing(
   zones.quarantine.grantWrite(converter.policy);
   zones.quarantine.grantDelete(converter.policy);
   ledger.grantReadWrite(converter.policy);
-  // A raw change under an ingest date already transformed reopens it (handlers/shared/run-ledger.ts).
+  // A raw change under an ingest date already transformed reopens it (src/core/run-ledger.ts).
   analyticsRuns.grantUpdateItems(converter.policy, "transform#");
   eventing.converter.grantConsume(converter.policy);
   converter.addSqsSource(eventing.converter.queue, {

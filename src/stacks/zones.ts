@@ -3,8 +3,8 @@ import type { AwsContext } from "../../modules/aws-context/index.js";
 import { ZoneBucket } from "../../modules/zone-bucket/index.js";
 import type { EnvironmentConfig } from "../config/types.js";
 import type { PipelineDeclaration } from "../core/pipeline.js";
-import type { CompatSettings } from "../local/compat.js";
 import { bucketName } from "../naming.js";
+import type { CompatSettings } from "./local-compat.js";
 
 /** The lake's storage: three data zones, quarantine, Athena results and the access-log bucket. */
 export interface LakeZones {

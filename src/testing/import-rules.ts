@@ -5,8 +5,8 @@ import { join, posix, relative, sep } from "node:path";
  * The allowed import edges between the repository's parts, in one place. `import-rules.test.ts` holds the tree to
  * them (every file a rule judges, its static, dynamic and template imports), and handlers/build.test.ts holds every
  * Lambda bundle to them (each repository file esbuild put in a zip). Packages and `node:` builtins are not judged
- * here; a bundle's dev dependencies are (build.test.ts). A file no rule judges (tests, the tools under src/, bench/)
- * may import anything for now.
+ * here; a bundle's dev dependencies are (build.test.ts). A file no rule judges (tests, bench/, the handlers' build
+ * tooling and test helpers) may import anything; every other file under src/ is judged (the test checks).
  */
 export interface ImportRule {
   /** What the judged files are, for messages. */
@@ -21,6 +21,30 @@ export interface ImportRule {
   readonly transitional: readonly { readonly path: string; readonly why: string }[];
   readonly why: string;
 }
+
+/** The app: what synthesizes the Terraform (with the modules it composes and the core). */
+export const APP: readonly string[] = [
+  "main.ts",
+  "src/app.ts",
+  "src/naming.ts",
+  "src/config/",
+  "src/pipelines/",
+  "src/stacks/",
+  "src/sql/",
+];
+/** The tools: they read the synthesized stacks, run the local lake and the deployed one's chores, and test. */
+export const TOOLS: readonly string[] = [
+  "src/cli/",
+  "src/cost/",
+  "src/curated/",
+  "src/diagram/",
+  "src/guard/",
+  "src/local/",
+  "src/policy/",
+  "src/terraform/",
+  "src/testing/",
+  "src/warehouse/",
+];
 
 const TESTS = /\.test\.ts$/;
 
@@ -54,12 +78,20 @@ export const IMPORT_RULES: readonly ImportRule[] = [
     why: "a module is reusable outside this app: it takes narrow props of its own (names, columns, SQL text), and src/stacks maps the app's pipelines to them (src/stacks/pipeline-props.ts)",
   },
   {
-    name: "the app (main.ts, config, pipelines, stacks)",
-    from: ["main.ts", "src/app.ts", "src/naming.ts", "src/config/", "src/pipelines/", "src/stacks/"],
+    name: "the app (main.ts, src/app.ts, src/naming.ts, config, pipelines, stacks, sql)",
+    from: APP,
     except: [TESTS],
-    allow: ["src/", "modules/"],
+    allow: [...APP, "src/core/", "modules/"],
     transitional: [],
-    why: "the app builds the Terraform; handler code reaches it only as built zips (dist/handlers/manifest.json)",
+    why: "the app synthesizes without any tool; handler code reaches it only as built zips (dist/handlers/manifest.json)",
+  },
+  {
+    name: "the tools (cli, cost, curated, diagram, guard, local, policy, terraform, testing, warehouse)",
+    from: TOOLS,
+    except: [TESTS],
+    allow: [...APP, "src/core/", "modules/", ...TOOLS],
+    transitional: [],
+    why: "a tool reads what the app synthesizes and runs handlers only as their built zips (the local runner); what it shares with the handlers is in src/core/",
   },
 ];
 

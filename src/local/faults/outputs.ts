@@ -8,7 +8,7 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectsCommand, ListObjectVersionsCommand, type S3Client } from "@aws-sdk/client-s3";
-import { readParquet } from "../../../handlers/drop-to-raw/testing/parquet.js";
+import { readParquet } from "../../testing/parquet.js";
 import { download, listKeys } from "../s3-objects.js";
 import { linesIn } from "./cases.js";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compatFor, LOCAL_GAPS } from "./compat.js";
+import { compatFor, LOCAL_GAPS } from "./local-compat.js";
 
 describe("local compatibility", () => {
   it("ignores moto's echo differences in the local stack only", async () => {

@@ -3,7 +3,8 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetS
 
 /**
  * Reads Parquet back with hyparquet, a reader independent of DuckDB. hyparquet has snappy built in; zstd pages are
- * handed to the system's `zstd` tool.
+ * handed to the system's `zstd` tool. For tests and checks only (drop-to-raw's tests, the local fault checks), so it
+ * lives here with the test helpers, not in a handler: no bundle ships it, and tools import no handler code.
  */
 const compressors = {
   ZSTD: (input: Uint8Array): Uint8Array => {
