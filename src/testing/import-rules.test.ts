@@ -65,6 +65,7 @@ describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => 
   });
 
   it("fail on a deliberately wrong import, naming the file, the line, the target and what is allowed", () => {
+    const MODULES_ALLOW = "modules/, src/core/paths.ts, src/core/naming.ts, src/core/layout.ts";
     // prepare: a handler that would bundle the SQL parser, and a core module that reaches into a handler
     const files = [
       {
@@ -96,6 +97,10 @@ describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => 
         source: 'import orders from "../../src/pipelines/definitions/orders.js";',
       },
       { path: "modules/notebook/right.ts", source: 'import { projectRoot } from "../../src/core/paths.js";' },
+      {
+        path: "modules/glue-catalog/declaration.ts",
+        source: 'import type { PipelineDeclaration } from "../../src/core/pipeline.js";',
+      },
       { path: "modules/glue-catalog/wrong.test.ts", source: 'import "../../src/stacks/pipeline-props.js";' },
       // the app importing a tool (a stack the local runner, the config the moto starter, the SQL checks the policy)
       { path: "src/stacks/wrong-tool.ts", source: 'import { runLocal } from "../local/run.js";' },
@@ -136,8 +141,9 @@ describe("import rules (src/testing/import-rules.ts: the allowed edges)", () => 
       `handlers/ingest/wrong.ts:2: imports src/pipelines/validate.ts; Lambda code (handlers/) may import only handlers/, src/core/, src/pipelines/definitions/ (${IMPORT_RULES[0]?.why})`,
       `src/core/wrong.ts:1: imports handlers/shared/index.ts; the core (src/core/) may import only src/core/ (${IMPORT_RULES[1]?.why})`,
       violation("src/stacks/wrong.ts:1", "handlers/ingest/handler.ts", "the app"),
-      `modules/glue-catalog/wrong.ts:1: imports src/pipelines/validate.ts; the modules (modules/) may import only modules/, src/core/ (${IMPORT_RULES[2]?.why})`,
-      `modules/glue-catalog/example.ts:1: imports src/pipelines/definitions/orders.ts; the modules (modules/) may import only modules/, src/core/ (${IMPORT_RULES[2]?.why})`,
+      `modules/glue-catalog/wrong.ts:1: imports src/pipelines/validate.ts; the modules (modules/) may import only ${MODULES_ALLOW} (${IMPORT_RULES[2]?.why})`,
+      `modules/glue-catalog/example.ts:1: imports src/pipelines/definitions/orders.ts; the modules (modules/) may import only ${MODULES_ALLOW} (${IMPORT_RULES[2]?.why})`,
+      `modules/glue-catalog/declaration.ts:1: imports src/core/pipeline.ts; the modules (modules/) may import only ${MODULES_ALLOW} (${IMPORT_RULES[2]?.why})`,
       violation("src/stacks/wrong-tool.ts:1", "src/local/run.ts", "the app"),
       violation("src/config/wrong.ts:1", "src/local/moto.ts", "the app"),
       violation("src/sql/wrong.ts:1", "src/policy/engine.ts", "the app"),
