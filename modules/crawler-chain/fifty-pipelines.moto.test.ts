@@ -44,11 +44,12 @@ import { CrawlerChain } from "./index.js";
  * shipped pipelines.
  *
  * So the catalog here declares no table: the crawler chain names its 50 raw and curated catalog targets from the
- * pipeline list, not from the table resources. Applying 100 tables as well cost time and was this test's flake:
- * under load moto answered a CreateTable too late, the provider's SDK retried the call, and the retry was told
- * "AlreadyExistsException" by the table its first attempt had made (2 of 100 once). Fewer non-idempotent creates
- * also mean less load; a lower -parallelism would not help as much and costs more, since the SQS queues' (25 s)
- * and lifecycle configurations' (56 s) waiters each hold a slot.
+ * pipeline list, not from the table resources. Applying 100 tables as well cost time and was this test's flake
+ * (AlreadyExistsException on 2 of 100 CreateTable once): each name is created once, by one resource, on a fresh
+ * moto, so a second CreateTable for it can only be the provider's SDK retrying a call whose answer was lost or late
+ * under load after moto had made the table. Fewer non-idempotent creates also mean less load; a lower -parallelism
+ * would help less and cost more, since the SQS queues' (25 s) and lifecycle configurations' (56 s) waiters each
+ * hold a slot.
  */
 const COUNT = 50;
 const PIPELINES: PipelineDeclaration[] = Array.from({ length: COUNT }, (_, i) => ({
