@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetCrawlerCommand, GetTablesCommand, GlueClient } from "@aws-sdk/client-glue";
@@ -64,19 +64,19 @@ async function change(
   name: string,
   pipelines: readonly PipelineDeclaration[],
 ): Promise<{ plan: PlanJson; seconds: number }> {
-  const { endpoint, stateDir, cliConfig } = lake();
+  const { endpoint, stateDir, stackDir, cliConfig } = lake();
   const { outdir } = await synthApp({
     environments: ["local"],
     pipelines,
     env: { EVENT_LAKE_LOCAL_ENDPOINT: endpoint, EVENT_LAKE_LOCAL_STATE_DIR: stateDir },
   });
-  const options = {
-    cwd: join(outdir, "stacks", "local"),
-    env: terraformEnv(cliConfig),
-    timeoutMs: APPLY_TIMEOUT_MS,
-  };
+  const cwd = join(outdir, "stacks", "local");
+  const options = { cwd, env: terraformEnv(cliConfig), timeoutMs: APPLY_TIMEOUT_MS };
   const started = Date.now();
-  await runTerraform(["init", "-input=false", "-no-color"], options);
+  // No init: the applied lake's providers and backend settings (the same local state) serve, where an init copies
+  // the 700 MB provider out of the mirror again (13-55 s here).
+  symlinkSync(join(stackDir, ".terraform"), join(cwd, ".terraform"));
+  copyFileSync(join(stackDir, ".terraform.lock.hcl"), join(cwd, ".terraform.lock.hcl"));
   // No refresh: the change is between the configuration and the state; that the applied lake matches its state is
   // the warm fast path's check (src/local/user-flow.lake.test.ts, plan -detailed-exitcode), and a refresh reads
   // every resource from moto again.
