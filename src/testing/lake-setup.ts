@@ -26,7 +26,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const applied = (async () => {
     const started = Date.now();
-    const { stackDir, cliConfig, options } = await applyLocalStack(stateDir, moto.endpoint);
+    // One more apply if the first fails: under load the provider's SDK sometimes retries a create whose first answer
+    // moto had not sent in time, and the retry is refused as a duplicate (seen: AuthorizeSecurityGroupEgress,
+    // InvalidPermission.Duplicate). A second apply refreshes from moto and finds the rule there.
+    const { stackDir, cliConfig, options } = await applyLocalStack(stateDir, moto.endpoint).catch(
+      async (error: unknown) => {
+        process.stderr.write(`lake setup: the apply failed, applying once more: ${String(error)}\n`);
+        return applyLocalStack(stateDir, moto.endpoint);
+      },
+    );
     const { stdout } = await runTerraform(["output", "-json"], options);
     const outputs = Object.fromEntries(
       Object.entries(JSON.parse(stdout) as Record<string, { value: string }>).map(([k, v]) => [k, v.value]),
