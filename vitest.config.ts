@@ -14,7 +14,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["**/*.test.ts"], exclude: [...ignored, "**/*.lake.test.ts"] },
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: [...ignored, "**/*.lake.test.ts"],
+          // Before the lake files, while the lake's global setup applies the local stack (src/testing/lake-setup.ts).
+          sequence: { groupOrder: 1 },
+        },
       },
       {
         // One moto and one applied local stack, shared by every *.lake.test.ts (see src/testing/lake-setup.ts).
@@ -25,6 +31,8 @@ export default defineConfig({
           include: ["**/*.lake.test.ts"],
           exclude: ignored,
           globalSetup: ["src/testing/lake-setup.ts"],
+          setupFiles: ["src/testing/lake-ready.ts"],
+          sequence: { groupOrder: 2 },
           fileParallelism: false,
           testTimeout: 120_000,
         },

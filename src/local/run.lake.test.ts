@@ -160,105 +160,114 @@ describe("the example pipelines end to end on moto", () => {
     expect(second.batches).toBe(0);
   }, 300_000);
 
-  it("transforms a curated date again when a corrected file replaces its rows, and replaces that date's rows", async () => {
-    // prepare: the orders sample under a date of its own, curated by one run
-    const date = "2026-11-14";
-    const key = `orders/ingest_date=${date}/orders.csv`;
-    const sample = readFileSync("src/pipelines/samples/orders.csv", "utf8");
-    const put = (body: string) =>
+  describe("files replaced under the same key", () => {
+    // Two pipelines, each under a date of its own, share the runner's passes (three, not six): the orders sample on
+    // 2026-11-14 and a corrected file for it; the airports sample (no partition keys; 11 valid records, 1
+    // quarantined) on 2026-11-15 put three times, whole, its first 5 records, then its first 10 (Hamburg's bad one
+    // among them).
+    const ordersDate = "2026-11-14";
+    const airportsDate = "2026-11-15";
+    const orders = readFileSync("src/pipelines/samples/orders.csv", "utf8");
+    const airports = readFileSync("src/pipelines/samples/airports.csv", "utf8").split("\r\n");
+    const firstAirports = (n: number) => `${airports.slice(0, n + 1).join("\r\n")}\r\n`;
+    const put = (key: string, body: string) =>
       s3().send(new PutObjectCommand({ Bucket: output("drop_bucket_name"), Key: key, Body: body }));
-    const curatedOf = async () =>
+    const ordersCurated = async () =>
       (
         await queryCurated(
           s3(),
           await loadPipelines(),
           output("curated_bucket_name"),
-          `SELECT SUM(order_lines) AS lines, SUM(units) AS units FROM orders WHERE ingest_date = DATE '${date}'`,
+          `SELECT SUM(order_lines) AS lines, SUM(units) AS units FROM orders WHERE ingest_date = DATE '${ordersDate}'`,
         )
       ).map((r) => [Number(r["lines"]), Number(r["units"])]);
-    await put(sample);
-    const before = await run();
-    const firstCurated = await curatedOf();
-
-    // act: the producer sends a corrected file, the header and the first three order lines, under the same key
-    await put(`${sample.split("\n").slice(0, 4).join("\n")}\n`);
-    const after = await run();
-
-    // assess: the first run curated the ten valid lines; the second transformed the date again from the corrected
-    // raw (the converter recorded the change in the run ledger) and curated holds its three lines only: 2 + 1 + 3 units
-    expect(before.walks.find((w) => w.startsWith("orders: SUCCEEDED ("))).toContain(date);
-    expect(firstCurated).toEqual([[10, 26]]);
-    expect(after.walks.find((w) => w.startsWith("orders: SUCCEEDED ("))).toContain(date);
-    expect(await curatedOf()).toEqual([[3, 6]]);
-    // and a run with nothing new transforms nothing again
-    expect((await run()).walks.filter((w) => w.startsWith("orders:"))).toEqual([]);
-  }, 600_000);
-
-  it("keeps the newest version only of an unpartitioned pipeline's file put three times, in raw and in curated", async () => {
-    // prepare: the airports sample (no partition keys; 11 valid records, 1 quarantined) under a date of its own
-    const date = "2026-11-15";
-    const key = `airports/ingest_date=${date}/airports.csv`;
-    const lines = readFileSync("src/pipelines/samples/airports.csv", "utf8").split("\r\n");
-    const first = (n: number) => `${lines.slice(0, n + 1).join("\r\n")}\r\n`;
-    const put = (body: string) =>
-      s3().send(new PutObjectCommand({ Bucket: output("drop_bucket_name"), Key: key, Body: body }));
-    const state = async () => ({
+    const airportsState = async () => ({
       raw: await count(
         output("raw_bucket_name"),
         "airports",
-        `SELECT COUNT(*) AS n FROM t WHERE CAST(ingest_date AS VARCHAR) = '${date}'`,
+        `SELECT COUNT(*) AS n FROM t WHERE CAST(ingest_date AS VARCHAR) = '${airportsDate}'`,
       ),
-      rawFiles: (await keys(output("raw_bucket_name"), `airports/ingest_date=${date}/`)).length,
+      rawFiles: (await keys(output("raw_bucket_name"), `airports/ingest_date=${airportsDate}/`)).length,
       curated: (
         await queryCurated(
           s3(),
           await loadPipelines(),
           output("curated_bucket_name"),
-          `SELECT country, airports, passengers FROM airports WHERE ingest_date = DATE '${date}' ORDER BY country`,
+          `SELECT country, airports, passengers FROM airports WHERE ingest_date = DATE '${airportsDate}' ORDER BY country`,
         )
       ).map((r) => [r["country"], Number(r["airports"]), Number(r["passengers"])]),
     });
-    const states = [];
+    const passes: {
+      walks: readonly string[];
+      orders: number[][];
+      airports: Awaited<ReturnType<typeof airportsState>>;
+    }[] = [];
 
-    // act: the whole sample, then its first 5 records, then its first 10 (Hamburg's bad one among them)
-    for (const body of [first(12), first(5), first(10)]) {
-      await put(body);
-      const summary = await run();
-      expect(summary.walks.find((w) => w.startsWith("airports: SUCCEEDED ("))).toContain(date);
-      states.push(await state());
-    }
+    beforeAll(async () => {
+      const versions: { orders?: string; airports: string }[] = [
+        { orders: orders, airports: firstAirports(12) },
+        // the producer sends a corrected orders file, the header and the first three order lines
+        { orders: `${orders.split("\n").slice(0, 4).join("\n")}\n`, airports: firstAirports(5) },
+        { airports: firstAirports(10) },
+      ];
+      for (const version of versions) {
+        if (version.orders !== undefined)
+          await put(`orders/ingest_date=${ordersDate}/orders.csv`, version.orders);
+        await put(`airports/ingest_date=${airportsDate}/airports.csv`, version.airports);
+        const summary = await run();
+        passes.push({ walks: summary.walks, orders: await ordersCurated(), airports: await airportsState() });
+      }
+    }, 900_000);
 
-    // assess: raw holds one file of the newest version's rows, curated its aggregates, every time
-    expect(states).toEqual([
-      {
-        raw: 11,
-        rawFiles: 1,
-        curated: [
-          ["CH", 2, 31200000],
-          ["DE", 3, 128700000],
-          ["FR", 3, 118200000],
-          ["NL", 3, 76300000],
-        ],
-      },
-      {
-        raw: 5,
-        rawFiles: 1,
-        curated: [
-          ["FR", 2, 103400000],
-          ["NL", 3, 76300000],
-        ],
-      },
-      {
-        raw: 9,
-        rawFiles: 1,
-        curated: [
-          ["DE", 3, 128700000],
-          ["FR", 3, 118200000],
-          ["NL", 3, 76300000],
-        ],
-      },
-    ]);
-  }, 600_000);
+    it("transforms a curated date again when a corrected file replaces its rows, and replaces that date's rows", () => {
+      const [before, after, nothingNew] = passes;
+
+      // the first run curated the ten valid lines; the second transformed the date again from the corrected raw
+      // (the converter recorded the change in the run ledger) and curated holds its three lines only: 2 + 1 + 3 units
+      expect(before?.walks.find((w) => w.startsWith("orders: SUCCEEDED ("))).toContain(ordersDate);
+      expect(before?.orders).toEqual([[10, 26]]);
+      expect(after?.walks.find((w) => w.startsWith("orders: SUCCEEDED ("))).toContain(ordersDate);
+      expect(after?.orders).toEqual([[3, 6]]);
+      // and a run with nothing new for orders transforms nothing of it again
+      expect(nothingNew?.walks.filter((w) => w.startsWith("orders:"))).toEqual([]);
+      expect(nothingNew?.orders).toEqual([[3, 6]]);
+    });
+
+    it("keeps the newest version only of an unpartitioned pipeline's file put three times, in raw and in curated", () => {
+      for (const pass of passes)
+        expect(pass.walks.find((w) => w.startsWith("airports: SUCCEEDED ("))).toContain(airportsDate);
+      // raw holds one file of the newest version's rows, curated its aggregates, every time
+      expect(passes.map((p) => p.airports)).toEqual([
+        {
+          raw: 11,
+          rawFiles: 1,
+          curated: [
+            ["CH", 2, 31200000],
+            ["DE", 3, 128700000],
+            ["FR", 3, 118200000],
+            ["NL", 3, 76300000],
+          ],
+        },
+        {
+          raw: 5,
+          rawFiles: 1,
+          curated: [
+            ["FR", 2, 103400000],
+            ["NL", 3, 76300000],
+          ],
+        },
+        {
+          raw: 9,
+          rawFiles: 1,
+          curated: [
+            ["DE", 3, 128700000],
+            ["FR", 3, 118200000],
+            ["NL", 3, 76300000],
+          ],
+        },
+      ]);
+    });
+  });
 
   it("transforms a date again on request (make curated/redo), to the same rows", async () => {
     // prepare: 2026-11-14 was curated by the test above; 2026-11-13 never was

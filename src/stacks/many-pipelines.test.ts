@@ -11,8 +11,8 @@ import { runTerraform, terraformEnv } from "../terraform/run.js";
 import { resourcesOf, type StackJson, type SynthResult, synthApp } from "../testing/synth.js";
 
 /**
- * The whole local lake with 50 pipelines, half pulled CSV, half pushed NDJSON: it synthesizes, terraform validate
- * accepts it, and the parts that used to grow with every pipeline (the catalog filters, the crawler role, the zones'
+ * The whole lake with 50 pipelines, half pulled CSV, half pushed NDJSON: it synthesizes (terraform validate accepts
+ * the test stack's), and in the local stack the parts that used to grow with every pipeline (the catalog filters, the crawler role, the zones'
  * key policy statements) are the same size as with two. The fan-out and crawler chain with 50 pipelines are applied
  * to moto in modules/crawler-chain/fifty-pipelines.moto.test.ts. test and sandbox also tell the orchestrator each
  * pipeline's state machine in its environment, which Lambda caps at 4 KB: by name after the prefix all share, 50 fit
@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 const stack = (result: SynthResult, name: "test" | "local"): StackJson => result.stacks[name] as StackJson;
 
-async function validate(result: SynthResult, name: "test" | "local"): Promise<unknown> {
+async function validate(result: SynthResult, name: "test"): Promise<unknown> {
   const rc = join(mkdtempSync(join(tmpdir(), "tfrc-")), "terraform.rc");
   writeFileSync(rc, renderCliConfig(chooseMirror(process.env)));
   const env = terraformEnv(rc, {
@@ -158,7 +158,7 @@ describe.each(["local"] as const)("the %s stack with 50 pipelines", (name) => {
     for (const q of sources) expect(String(q["redrive_policy"])).toContain("deadLetterTargetArn");
   });
 
-  it("is valid for terraform validate with the real provider", async () => {
-    expect(await validate(many, name)).toMatchObject({ valid: true, error_count: 0 });
-  }, 300_000);
+  // terraform validate checks each resource against the provider's schema, which the count does not change: the
+  // local stack is validated in terraform-validate.test.ts ("local is valid (defaults)") and applied by the lake
+  // tests; the per-pipeline resources at 50 are validated in the test stack above.
 });

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { inject } from "vitest";
 
 /** What the `lake` project's global setup hands every lake test: moto, and the applied local stack. */
@@ -11,14 +13,44 @@ export interface LakeFixture {
   readonly applySeconds: number;
 }
 
+/** Where the global setup writes the fixture once the stack is applied (or `{ error }` if it was not). */
+export const LAKE_FIXTURE_FILE = "lake-fixture.json";
+
 declare module "vitest" {
   export interface ProvidedContext {
-    lake: LakeFixture;
+    lakeFixtureFile: string;
   }
 }
 
+let fixture: LakeFixture | undefined;
+
+function read(file: string): LakeFixture {
+  const value = JSON.parse(readFileSync(file, "utf8")) as LakeFixture | { error: string };
+  if ("error" in value) throw new Error(`the lake tests' local stack was not applied: ${value.error}`);
+  fixture = value;
+  return value;
+}
+
+/** Waits for the global setup's apply (it runs while the unit tests do); src/testing/lake-ready.ts calls it. */
+export async function waitForLake(timeoutMs = 900_000): Promise<LakeFixture> {
+  const file = inject("lakeFixtureFile");
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline)
+      throw new Error(`the lake tests' local stack was not applied within ${timeoutMs / 1000} s (${file})`);
+    await sleep(1000);
+  }
+  return read(file);
+}
+
 export function lake(): LakeFixture {
-  return inject("lake");
+  if (fixture !== undefined) return fixture;
+  const file = inject("lakeFixtureFile");
+  if (!existsSync(file))
+    throw new Error(
+      "the lake is not applied yet: lake tests run after src/testing/lake-ready.ts (vitest.config.ts)",
+    );
+  return read(file);
 }
 
 /** An output of the applied stack; a missing one is a test failure that names it. */
