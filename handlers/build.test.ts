@@ -68,7 +68,7 @@ describe("buildHandlers", () => {
     expect(names).toContain("ingest");
     expect(names).not.toContain("shared");
     expect(names).not.toContain("build");
-    expect(discoverHandlers(FIXTURES)).toEqual(["duck"]);
+    expect(discoverHandlers(FIXTURES)).toEqual(["duck", "traces"]);
   });
 
   it("gives byte-identical zips and manifests from two builds into different folders", () => {
@@ -188,6 +188,38 @@ describe("buildHandlers", () => {
     expect(duck.manifest.duck?.size).toBeLessThan(10 * 1024);
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("42");
+  });
+
+  it("maps our code by line and vendor code by file: a stack trace names both, and the map is smaller than the code", () => {
+    // prepare: a fixture handler that fails inside Powertools, run as Lambda runs it (--enable-source-maps)
+    const task = extract(join(duck.outDir, "traces.zip"), join(work, "traces-task"));
+    const url = pathToFileURL(join(task, "handler.mjs")).href;
+    const fixtureLine =
+      readFileSync(join(FIXTURES, "traces", "handler.ts"), "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("processPartialResponse(JSON")) + 1;
+
+    // act
+    const run = nodeEval(
+      `const m = await import(${JSON.stringify(url)}); await m.handler().catch((e) => console.log(e.stack));`,
+      { NODE_OPTIONS: "--enable-source-maps" },
+    );
+    const sizes = Object.fromEntries(
+      ["drop-to-raw", "ingest", "orchestrator"].map((name) => {
+        const files = readZip(readFileSync(join(every.outDir, `${name}.zip`)));
+        const size = (path: string) => files.find((e) => e.path === path)?.read().length ?? Number.NaN;
+        return [name, { code: size("handler.mjs"), map: size("handler.mjs.map") }];
+      }),
+    );
+
+    // assess: the vendor frame at its file's line 1, ours at the exact line; every map below its bundle's size
+    expect(fixtureLine).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/UnexpectedBatchTypeError/);
+    expect(run.stdout).toMatch(
+      /node_modules\/@aws-lambda-powertools\/batch\/lib\/esm\/processPartialResponse\.js:1:1\b/,
+    );
+    expect(run.stdout).toMatch(new RegExp(`handlers/build/fixtures/traces/handler\\.ts:${fixtureLine}:`));
+    for (const { code, map } of Object.values(sizes)) expect(map).toBeLessThan(code / 2);
   });
 
   it("ships no dev dependency (the SQL parser, zod) in any function bundle, and from src/ only the core and the declarations", () => {

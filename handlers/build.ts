@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { layerEntries } from "./build/layer.js";
+import { vendorPerFile } from "./build/source-map.js";
 import { createZip, type ZipEntry } from "./build/zip.js";
 
 /**
@@ -151,7 +152,8 @@ export async function bundleHandlers(
     // ESM builds of the AWS SDK and Powertools tree-shake better than their CommonJS builds.
     mainFields: ["module", "main"],
     minify: true,
-    // File:line mapping for stack traces (NODE_OPTIONS=--enable-source-maps) without shipping every source file.
+    // File:line mapping for stack traces (NODE_OPTIONS=--enable-source-maps) without shipping every source file;
+    // vendor code is mapped per file, not per token (vendorPerFile, below).
     sourcemap: "linked",
     sourcesContent: false,
     legalComments: "eof",
@@ -164,7 +166,9 @@ export async function bundleHandlers(
     const [name, ...rest] = relative(virtualOut, file.path).split(sep);
     const entries = name === undefined ? undefined : bundles.get(name);
     if (!entries) throw new Error(`unexpected esbuild output ${file.path}`);
-    entries.push({ path: rest.join("/"), data: Buffer.from(file.contents) });
+    const path = rest.join("/");
+    const data = path.endsWith(".map") ? Buffer.from(vendorPerFile(file.text)) : Buffer.from(file.contents);
+    entries.push({ path, data });
   }
   return bundles;
 }
