@@ -153,7 +153,7 @@ export async function bundleHandlers(
     mainFields: ["module", "main"],
     minify: true,
     // File:line mapping for stack traces (NODE_OPTIONS=--enable-source-maps) without shipping every source file;
-    // vendor code is mapped per file, not per token (vendorPerFile, below).
+    // vendor code is mapped per file, not per token (vendorPerFile, build/source-map.ts).
     sourcemap: "linked",
     sourcesContent: false,
     legalComments: "eof",

@@ -13,12 +13,10 @@ const VENDOR = /(^|\/)node_modules\//;
 
 /**
  * Maps vendor code per file, not per token: of each run of consecutive segments from one `node_modules` file on a
- * generated line, only the first stays, pointing at the file's line 1, column 1, without a name (and names no
- * segment uses any more leave the list). A stack frame in the
- * AWS SDK or Powertools then names its file (`…/processPartialResponse.js:1:1`: the file, not the line), while our
- * own sources keep every segment and so their exact line and column. `sources` is unchanged: it still lists every
- * bundled file. Mapping every token of the SDK made the map 55% of each zip (1.1-1.2 MB against 0.7 MB of code),
- * read at every cold start under `--enable-source-maps`.
+ * generated line, only the first stays, pointing at the file's line 1, column 1, without a name; names no segment
+ * uses any more leave the list. A stack frame in the AWS SDK or Powertools then names its file
+ * (`…/processPartialResponse.js:1:1`: the file, not the line); our own sources keep every segment, so their exact
+ * line and column. `sources` is unchanged: it still lists every bundled file. Why: README.md in this folder.
  */
 export function vendorPerFile(mapJson: string): string {
   const map = JSON.parse(mapJson) as SourceMapJson;
