@@ -221,7 +221,7 @@ async function writeQuarantine(
   source: { readonly bucket: string; readonly key: string },
   outPath: string,
 ): Promise<number> {
-  const records = await PreparedRecords.open(prepared.path, prepared.separator);
+  const records = await PreparedRecords.open(prepared.path, prepared.layout, prepared.separator);
   const output = await open(outPath, "w");
   let written = 0;
   let buffer = "";

@@ -1,8 +1,10 @@
 import { type FileHandle, open } from "node:fs/promises";
+import type { Layout } from "./prepare.js";
+import { csvRecordEnd } from "./scanners.js";
 
 /**
- * The numbered file the pre-pass writes (see prepare.ts): `<line><sep><length><sep><record>\n` per record. The
- * {@link Writer} builds it, {@link PreparedRecords} reads records back by line.
+ * The numbered file the pre-pass writes (see prepare.ts): `<line><sep><record>\n` per record. The {@link Writer}
+ * builds it, {@link PreparedRecords} reads records back by line.
  */
 
 const LF = 10;
@@ -62,16 +64,14 @@ export class Writer {
   }
 
   /**
-   * Appends `<line><sep><length><sep><record>\n`. The hot loop of the whole pre-pass: digits two at a time; the
-   * record moved inside the arena when it comes from the staged chunk (it does, unless it spanned chunks).
+   * Appends `<line><sep><record>\n`. The hot loop of the whole pre-pass: digits two at a time; the record moved
+   * inside the arena when it comes from the staged chunk (it does, unless it spanned chunks).
    */
   record(line: number, separator: number, source: Buffer, start: number, end: number): void {
     const length = end - start;
-    this.reserve(length + 64);
+    this.reserve(length + 32);
     const buffer = this.arena;
     let at = writeDigits(buffer, this.used, line);
-    buffer[at++] = separator;
-    at = writeDigits(buffer, at, length);
     buffer[at++] = separator;
     // Identity, not `.buffer`: that getter alone costs more than the copy.
     if (source === this.staged) buffer.copyWithin(at, start, end);
@@ -164,10 +164,11 @@ function writeLargeDigits(buffer: Buffer, at: number, value: number): number {
 }
 
 /**
- * Reads records of a prepared file back by line: it walks the file forward from record to record with each prefix's
- * `<length>`, through a 1 MiB window, so it never mistakes a line break inside a record for a record's end. Lines
- * must be asked for in non-decreasing order (the quarantine is sorted by line); memory is the window plus the
- * longest record asked for.
+ * Reads records of a prepared file back by line: it walks the file forward from record to record through a 1 MiB
+ * window, finding each record's end the way the pre-pass did (csv: the first line feed outside a quoted field;
+ * lines: the next line feed), so a line break inside a quoted field never passes for a record's end. Lines must be
+ * asked for in non-decreasing order (the quarantine is sorted by line); memory is the window plus the longest record
+ * asked for.
  */
 export class PreparedRecords {
   private window = Buffer.allocUnsafe(1 << 20);
@@ -180,13 +181,14 @@ export class PreparedRecords {
   private constructor(
     private readonly file: FileHandle,
     private readonly size: number,
+    private readonly layout: Layout,
     private readonly separator: number,
   ) {}
 
-  static async open(path: string, separator: string): Promise<PreparedRecords> {
+  static async open(path: string, layout: Layout, separator: string): Promise<PreparedRecords> {
     const file = await open(path, "r");
     try {
-      return new PreparedRecords(file, (await file.stat()).size, separator.charCodeAt(0));
+      return new PreparedRecords(file, (await file.stat()).size, layout, separator.charCodeAt(0));
     } catch (error) {
       await file.close();
       throw error;
@@ -198,13 +200,14 @@ export class PreparedRecords {
     while (this.position < this.size) {
       const prefix = await this.prefixAt(this.position);
       if (prefix.line > line) return undefined;
+      const start = this.position + prefix.length;
+      const end = await this.recordEnd(start);
       if (prefix.line === line) {
-        const start = this.position + prefix.length;
-        await this.load(start, prefix.recordLength);
+        await this.load(start, end - start);
         const at = start - this.windowStart;
-        return this.window.toString("utf8", at, at + prefix.recordLength);
+        return this.window.toString("utf8", at, at + end - start);
       }
-      this.position += prefix.length + prefix.recordLength + 1;
+      this.position = end + 1;
     }
     return undefined;
   }
@@ -213,23 +216,37 @@ export class PreparedRecords {
     await this.file.close();
   }
 
-  /** Parses `<line><sep><length><sep>` at `offset`. */
-  private async prefixAt(offset: number): Promise<{ line: number; recordLength: number; length: number }> {
-    await this.load(offset, Math.min(40, this.size - offset));
+  /** Parses `<line><sep>` at `offset`. */
+  private async prefixAt(offset: number): Promise<{ line: number; length: number }> {
+    await this.load(offset, Math.min(24, this.size - offset));
     let at = offset - this.windowStart;
-    const number = (): number => {
-      let value = 0;
-      const first = at;
-      for (let b = this.window[at] as number; b >= 48 && b <= 57; b = this.window[++at] as number)
-        value = value * 10 + (b - 48);
-      if (at === first || at >= this.windowLength || this.window[at] !== this.separator)
-        throw new Error(`prepared file: no record prefix at offset ${offset}`);
-      at++;
-      return value;
-    };
-    const line = number();
-    const recordLength = number();
-    return { line, recordLength, length: at - (offset - this.windowStart) };
+    let line = 0;
+    const first = at;
+    for (let b = this.window[at] as number; b >= 48 && b <= 57; b = this.window[++at] as number)
+      line = line * 10 + (b - 48);
+    if (at === first || at >= this.windowLength || this.window[at] !== this.separator)
+      throw new Error(`prepared file: no record prefix at offset ${offset}`);
+    return { line, length: at + 1 - first };
+  }
+
+  /**
+   * The file offset of the line feed that ends the record starting at `start`. Every record is followed by one, so
+   * only the last record of the file, when its quoted field never closed, runs to the end: its end is the last byte.
+   */
+  private async recordEnd(start: number): Promise<number> {
+    let length = 1; // first, whatever the window already holds past `start`
+    for (;;) {
+      await this.load(start, length);
+      const at = start - this.windowStart;
+      const end =
+        this.layout === "csv"
+          ? csvRecordEnd(this.window, at, this.windowLength, this.separator)
+          : this.window.indexOf(LF, at);
+      if (end !== -1 && end < this.windowLength) return this.windowStart + end;
+      const seen = this.windowStart + this.windowLength - start;
+      if (start + seen >= this.size) return this.size - 1;
+      length = Math.min(seen * 2, this.size - start);
+    }
   }
 
   /** Makes `[offset, offset + length)` of the file readable in the window. */

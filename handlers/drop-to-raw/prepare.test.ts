@@ -39,23 +39,34 @@ async function prepare(
   return { prepared, text: readFileSync(outPath, "utf8") };
 }
 
-/** The prepared file's records as [line, record] pairs, checking that each length ends its record at a line feed. */
-function records(text: string, separator: string): [number, string][] {
-  const bytes = Buffer.from(text);
+/**
+ * The prepared file's records as [line, record] pairs. Its own reading of `<line><sep><record>\n`, independent of the
+ * module's: a CSV record ends at the first line feed outside quotes (a quote opens only at a field's start, `""`
+ * inside is a literal quote); any other record at the next line feed. Throws when a record is not followed by one.
+ */
+function records(text: string, separator: string, csv = separator !== "\x1f"): [number, string][] {
   const out: [number, string][] = [];
   let at = 0;
-  while (at < bytes.length) {
-    const fields: string[] = [];
-    let cursor = at;
-    for (let i = 0; i < 2; i++) {
-      const end = bytes.indexOf(separator, cursor);
-      fields.push(bytes.toString("utf8", cursor, end));
-      cursor = end + 1;
+  while (at < text.length) {
+    const sep = text.indexOf(separator, at);
+    const line = Number(text.slice(at, sep));
+    if (!/^[0-9]+$/.test(text.slice(at, sep))) throw new Error(`no line number at ${at}`);
+    let end = sep + 1;
+    let quoted = false;
+    for (; end < text.length; end++) {
+      const c = text[end];
+      if (c === "\n" && !quoted) break;
+      if (!csv || c !== '"') continue;
+      if (quoted) {
+        // `""` is a literal quote: still quoted
+        if (text[end + 1] === '"') end++;
+        else quoted = false;
+      } else if (text[end - 1] === separator) quoted = true;
     }
-    const [line, length] = fields.map(Number) as [number, number];
-    out.push([line, bytes.toString("utf8", cursor, cursor + length)]);
-    expect(bytes[cursor + length]).toBe(10);
-    at = cursor + length + 1;
+    if (end === text.length) end--; // a quoted field that never closed runs to the file's last line feed
+    if (text[end] !== "\n") throw new Error(`the record at ${at} is not followed by a line feed`);
+    out.push([line, text.slice(sep + 1, end)]);
+    at = end + 1;
   }
   return out;
 }
@@ -355,7 +366,7 @@ describe("PreparedRecords", () => {
     // prepare: quoted fields spanning lines, and a quoted field whose text looks like a prefix
     const csv = 'id,note\n1,"a\n9,5,x"\n2,plain\r\n\n3,"b\n\nc"\n4,last';
     const { prepared } = await prepare(csv, CSV, { chunk: 3 });
-    const reader = await PreparedRecords.open(prepared.path, prepared.separator);
+    const reader = await PreparedRecords.open(prepared.path, prepared.layout, prepared.separator);
 
     // act
     const texts = [];
@@ -375,13 +386,45 @@ describe("PreparedRecords", () => {
     ]);
   });
 
+  it("ends a CSV record where the pre-pass did: a quote opens only at a field's start", async () => {
+    // prepare: a quote inside an unquoted field, an escaped quote before a line break, and a last record whose quoted
+    // field never closes (it runs to the end of the file)
+    const csv = 'id,note\n1,ab"c\n2,"x""\ny"\n3,"open\n4,z\n';
+    const { prepared } = await prepare(csv, CSV);
+    const reader = await PreparedRecords.open(prepared.path, prepared.layout, prepared.separator);
+
+    // act
+    const texts = [];
+    for (const line of [2, 3, 5]) texts.push(await reader.text(line));
+    await reader.close();
+
+    // assess: the open quote holds the file's last line feed too
+    expect(prepared.rows).toBe(3);
+    expect(texts).toEqual(['1,ab"c', '2,"x""\ny"', '3,"open\n4,z\n']);
+  });
+
+  it("ends an NDJSON or JSON record at its line feed, whatever quotes it holds", async () => {
+    // prepare: records with unbalanced quotes and commas, which a CSV reading would run together
+    const ndjson = '{"a": "x\n"b,",\n{"c": 1}\n';
+    const { prepared } = await prepare(ndjson, { type: "ndjson" });
+    const reader = await PreparedRecords.open(prepared.path, prepared.layout, prepared.separator);
+
+    // act
+    const texts = [];
+    for (const line of [1, 2, 3]) texts.push(await reader.text(line));
+    await reader.close();
+
+    // assess
+    expect(texts).toEqual(['{"a": "x', '"b,",', '{"c": 1}']);
+  });
+
   it("reads records longer than its window and walks across window boundaries", async () => {
     // prepare: 3 MiB of short records around one 1.5 MiB record
     const short = Array.from({ length: 100_000 }, (_, i) => `${i},${"s".repeat(i % 40)}`);
     const long = `x,${"L".repeat(1_500_000)}`;
     const rows = [...short, long, ...short];
     const { prepared } = await prepare(`a,b\n${rows.join("\n")}\n`, CSV, { maxRecordBytes: 2_000_000 });
-    const reader = await PreparedRecords.open(prepared.path, prepared.separator);
+    const reader = await PreparedRecords.open(prepared.path, prepared.layout, prepared.separator);
 
     // act
     const wanted = [2, 50_000, 100_001, 100_002, 100_003, 150_000, 200_002];

@@ -11,15 +11,15 @@ export { UnreadableFileError };
 
 /**
  * The streaming first pass over a dropped file. It decompresses, checks that the file is text in the declared
- * format, and writes every record to a local file as one line behind a numbering prefix
+ * format, and writes every record to a local file behind a numbering prefix
  *
- *     <line><sep><length><sep><record>\n
+ *     <line><sep><record>\n
  *
- * so that DuckDB, which has no notion of source line numbers, reads them as ordinary columns. `<length>` is the
- * record's byte length: with it {@link PreparedRecords} walks the file record by record (a line break inside a quoted
- * field cannot mislead it) and gives back the exact original text of any row that ends up in quarantine. The prefix
- * is kept short because DuckDB parses it on every row. Memory is bounded by a few input chunks (see {@link Writer})
- * plus the longest record.
+ * so that DuckDB, which has no notion of source line numbers, reads the line as an ordinary column.
+ * {@link PreparedRecords} walks the file record by record with the scanners' own rule for where a record ends (a line
+ * break inside a quoted field cannot mislead it) and gives back the exact original text of any row that ends up in
+ * quarantine. The prefix is kept short because DuckDB parses it on every row. Memory is bounded by a few input chunks
+ * (see {@link Writer}) plus the longest record.
  *
  * - csv: records are RFC 4180 records (a quoted field may span lines; `<line>` is where the record starts);
  *   `<sep>` is the declared delimiter, so the prefix is two more CSV fields. The header, when declared, is parsed

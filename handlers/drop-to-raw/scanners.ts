@@ -61,11 +61,7 @@ export class CsvScanner implements Scanner {
   sawContent = false;
   private readonly delimiter: number;
   private readonly pending: Pending;
-  private inQuotes = false;
-  /** Offset in the decoded stream of the quote that last closed a quoted field (a quote right after it is `""`). */
-  private lastClose = -2;
-  /** The byte before the current chunk (LF at the start: the start of a record). */
-  private lastByte = LF;
+  private readonly quotes: CsvQuotes;
   /** Decoded bytes before the current chunk. */
   private consumed = 0;
   private line = 1;
@@ -82,6 +78,7 @@ export class CsvScanner implements Scanner {
   ) {
     this.line = this.recordLine = firstLine;
     this.delimiter = separator.charCodeAt(0);
+    this.quotes = new CsvQuotes(this.delimiter, LF);
     this.headerPending = header;
     this.pending = new Pending(maxRecordBytes);
   }
@@ -95,21 +92,12 @@ export class CsvScanner implements Scanner {
       const lf = chunk.indexOf(LF, pos);
       const end = lf === -1 ? chunk.length : lf;
       // Only quotes can change where the record ends; everything else in the segment is opaque.
-      for (; quote !== -1 && quote < end; quote = chunk.indexOf(QUOTE, quote + 1)) {
-        if (this.inQuotes) {
-          this.inQuotes = false;
-          this.lastClose = base + quote;
-        } else {
-          const before = quote > 0 ? chunk[quote - 1] : this.lastByte;
-          if (base + quote - 1 === this.lastClose || before === this.delimiter || before === LF)
-            this.inQuotes = true;
-        }
-      }
+      if (quote !== -1 && quote < end) quote = this.quotes.advance(chunk, base, quote, end);
       if (lf === -1) {
         this.pending.add(chunk, pos, end, this.recordLine);
         break;
       }
-      if (this.inQuotes) {
+      if (this.quotes.inQuotes) {
         this.pending.add(chunk, pos, lf + 1, this.recordLine);
         this.line++;
         pos = lf + 1;
@@ -124,7 +112,7 @@ export class CsvScanner implements Scanner {
       this.recordLine = this.line;
       pos = lf + 1;
     }
-    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1] as number;
+    this.quotes.endChunk(chunk);
   }
 
   end(): void {
@@ -144,6 +132,66 @@ export class CsvScanner implements Scanner {
     this.rows++;
     this.writer.record(this.recordLine, this.delimiter, buffer, start, end);
   }
+}
+
+/**
+ * RFC 4180 quoting across the chunks of a stream, the way DuckDB's reader sees it: a quote opens a quoted field only
+ * at the start of a field; inside one, `""` is a literal quote and a lone quote closes it. A line feed ends the
+ * record unless {@link inQuotes}. The one rule both the scanner and {@link csvRecordEnd} follow.
+ */
+export class CsvQuotes {
+  inQuotes = false;
+  /** Stream offset of the quote that last closed a quoted field (a quote right after it is `""`). */
+  private lastClose = -2;
+
+  constructor(
+    private readonly delimiter: number,
+    /** The byte before the first chunk: a delimiter or LF means the stream starts at the start of a field. */
+    private lastByte: number,
+  ) {}
+
+  /**
+   * Applies the quotes of `chunk` from `quote` (a quote's index) up to `end`; returns the index of the first quote at
+   * or after `end`, or -1. `base`: the stream offset of `chunk[0]`.
+   */
+  advance(chunk: Buffer, base: number, quote: number, end: number): number {
+    for (; quote !== -1 && quote < end; quote = chunk.indexOf(QUOTE, quote + 1)) {
+      if (this.inQuotes) {
+        this.inQuotes = false;
+        this.lastClose = base + quote;
+      } else {
+        const before = quote > 0 ? chunk[quote - 1] : this.lastByte;
+        if (base + quote - 1 === this.lastClose || before === this.delimiter || before === LF)
+          this.inQuotes = true;
+      }
+    }
+    return quote;
+  }
+
+  /** Call after each chunk. */
+  endChunk(chunk: Buffer): void {
+    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1] as number;
+  }
+}
+
+/**
+ * The index of the line feed that ends the CSV record starting at `start` (the start of a field), or -1 when
+ * `buffer[start, stop)` holds no such line feed.
+ */
+export function csvRecordEnd(buffer: Buffer, start: number, stop: number, delimiter: number): number {
+  const quotes = new CsvQuotes(delimiter, delimiter);
+  for (let pos = start; pos < stop; ) {
+    const lf = buffer.indexOf(LF, pos);
+    if (lf === -1 || lf >= stop) return -1;
+    // One line at a time, so no quote search runs past the record.
+    const segment = buffer.subarray(pos, lf + 1);
+    const quote = segment.indexOf(QUOTE);
+    if (quote !== -1) quotes.advance(segment, pos, quote, segment.length);
+    if (!quotes.inQuotes) return lf;
+    quotes.endChunk(segment);
+    pos = lf + 1;
+  }
+  return -1;
 }
 
 /** Splits one CSV record (the header) into fields, unquoting them. */

@@ -4,7 +4,7 @@ import type { Layout } from "./prepare.js";
 
 /**
  * The SQL DuckDB runs over a prepared file (see prepare.ts): every field is read as VARCHAR next to the record's
- * line, offset and length, TRY_CAST to its declared type, and `__bad` names the first problem of the row (0: the row
+ * line, TRY_CAST to its declared type, and `__bad` names the first problem of the row (0: the row
  * itself, i: the i-th declared column; NULL: the row is good). Pure string building, so it is unit-tested as text.
  */
 
@@ -55,8 +55,8 @@ export const sqlIdentifier = (name: string): string => `"${name.replaceAll('"', 
 /** A regular-expression atom (RE2) matching exactly `char`. */
 const regexChar = (char: string): string => `\\x{${char.charCodeAt(0).toString(16)}}`;
 
-/** The fields of a prepared record's prefix (see prepare.ts); `__len` is only for reading the record back. */
-const PREFIX_COLUMNS = ["__line", "__len"] as const;
+/** The fields of a prepared record's prefix (see prepare.ts). */
+const PREFIX_COLUMNS = ["__line"] as const;
 
 /** `read_csv(...)` over the prepared file, every column VARCHAR; structurally broken records go to `rejectsTable`. */
 export function readPrepared(source: StagingSource, rejectsTable?: string): string {
@@ -228,7 +228,7 @@ export function copyGoodRowsSql(source: StagingSource, rejectsTable: string, tar
  */
 export function structuralRejectsSql(source: StagingSource, rejectsTable: string): string {
   const sep = regexChar(source.separator);
-  const line = `regexp_extract(csv_line, '^([0-9]+)${sep}[0-9]+${sep}', 1)`;
+  const line = `regexp_extract(csv_line, '^([0-9]+)${sep}', 1)`;
   const counts = `regexp_extract(error_message, 'Expected Number of Columns: ([0-9]+) Found: ([0-9]+)', ['expected', 'found'])`;
   const fields = (n: string) => `(TRY_CAST(${n} AS INTEGER) - ${PREFIX_COLUMNS.length})`;
   const tooMany =
