@@ -138,14 +138,27 @@ export async function convertStream(
 
   // DuckDB reads the numbered file once it is complete, on all its threads. Overlapping the two was measured slower
   // on 2 cores, both through a named pipe (DuckDB reads a pipe on one thread) and in parts converted while the next
-  // was numbered (the overlap saved less than the contention for the cores cost): docs/BENCHMARKS.md.
-  const prepared = await prepareInput(source, {
-    format: pipeline.format,
-    key: options.source.key,
-    outPath: join(workDir, "input.prepared"),
-    maxRecordBytes,
-    maxDecodedBytes: options.maxDecodedBytes,
-  });
+  // was numbered (the overlap saved less than the contention for the cores cost): docs/BENCHMARKS.md. What does
+  // overlap is DuckDB's start: its instance opens on its own thread while the pre-pass runs (a file the pre-pass
+  // rejects closes it). Loading the library stays on this thread, before the pre-pass.
+  const opening = open();
+  opening.catch(() => undefined); // awaited below; this only marks it handled while the pre-pass runs
+  let prepared: PreparedInput;
+  try {
+    prepared = await prepareInput(source, {
+      format: pipeline.format,
+      key: options.source.key,
+      outPath: join(workDir, "input.prepared"),
+      maxRecordBytes,
+      maxDecodedBytes: options.maxDecodedBytes,
+    });
+  } catch (error) {
+    await opening.then(
+      (engine) => engine.close(),
+      () => undefined,
+    );
+    throw error;
+  }
   const preparedAt = performance.now();
   const file = stagingOf(prepared.path, prepared);
   const { ignoredColumns } = file;
@@ -154,7 +167,7 @@ export async function convertStream(
   let parquet: ParquetFile[];
   const rejectsPath = join(workDir, "rejects.ndjson");
   let rejectsWritten: number;
-  const engine = await open();
+  const engine = await opening;
   try {
     const db = engine.connection;
     staging = await withJsonKeys(db, staging, pipeline);
