@@ -278,6 +278,39 @@ describe("ZoneBucket options", () => {
   });
 });
 
+describe("ZoneBucket grantWrite with several prefixes", () => {
+  it("puts every prefix in one statement and the key once", () => {
+    const { one } = synth({}, (zone, stack) => {
+      const role = new IamRole(stack, "role", { name: "ingest", assumeRolePolicy: "{}" });
+      zone.grantWrite(new RolePolicy(stack, "role-policy", { role }), ["orders/", "clicks/", "Web Logs/"]);
+    });
+
+    expect(one("data", "aws_iam_policy_document", "role-policy_document")["statement"]).toEqual([
+      {
+        actions: ["s3:PutObject", "s3:AbortMultipartUpload"],
+        resources: [
+          "${aws_s3_bucket.zone_bucket.arn}/orders/*",
+          "${aws_s3_bucket.zone_bucket.arn}/clicks/*",
+          "${aws_s3_bucket.zone_bucket.arn}/Web Logs/*",
+        ],
+      },
+      {
+        actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+        resources: ["${aws_kms_key.zone_key.arn}"],
+      },
+    ]);
+  });
+
+  it("refuses an empty list, which would grant nothing", () => {
+    expect(() =>
+      synth({}, (zone, stack) => {
+        const role = new IamRole(stack, "role", { name: "ingest", assumeRolePolicy: "{}" });
+        zone.grantWrite(new RolePolicy(stack, "role-policy", { role }), []);
+      }),
+    ).toThrow("ZoneBucket raw.grantWrite: an empty list of prefixes grants nothing");
+  });
+});
+
 describe("ZoneBucket key policy size", () => {
   it("admits every role granted the same actions through the same service in one statement, each role once", () => {
     const { policy } = synth({}, (zone, stack) => {

@@ -60,7 +60,12 @@ export function buildIngest(
     onFailure: { queue: schedules.failures },
   });
   runs.grantReadWrite(fn.policy);
-  for (const p of pulled) zones.drop.grantWrite(fn.policy, `${p.name}/`);
+  // One statement for every pulled prefix: the function's policy grows by an ARN per pipeline, not two statements.
+  if (pulled.length > 0)
+    zones.drop.grantWrite(
+      fn.policy,
+      pulled.map((p) => `${p.name}/`),
+    );
   const secrets = [...new Set(pulled.flatMap((p) => Object.values(p.source.headers ?? {})))].flatMap((h) =>
     typeof h === "string" ? [] : [h.secret],
   );

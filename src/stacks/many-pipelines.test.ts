@@ -145,6 +145,21 @@ describe.each(["local"] as const)("the %s stack with 50 pipelines", (name) => {
     }
   });
 
+  it("grows the ingest function's policy by a prefix per pulled pipeline, not by statements (IAM: 10,240 characters)", () => {
+    const path = "/ingest/policy/document";
+    const statements = (result: SynthResult) =>
+      body(stack(result, name), "aws_iam_policy_document", path, "data")["statement"] as {
+        actions: string[];
+        resources: string[];
+      }[];
+    const writes = statements(many).filter((s) => s.actions.includes("s3:PutObject"));
+
+    expect(statements(many)).toHaveLength(statements(two).length);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.resources).toHaveLength(25);
+    expect(writes[0]?.resources[0]).toMatch(/\/orders_00\/\*$/);
+  });
+
   it("keeps a DLQ behind every queue", () => {
     const queues = Object.values(resourcesOf(stack(many, name), "aws_sqs_queue"));
     const dlqs = queues.filter((q) => String(q["name"]).endsWith("-dlq"));
