@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -26,12 +26,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const applied = (async () => {
     const started = Date.now();
-    // One more apply if the first fails: under load the provider's SDK sometimes retries a create whose first answer
-    // moto had not sent in time, and the retry is refused as a duplicate (seen: AuthorizeSecurityGroupEgress,
-    // InvalidPermission.Duplicate). A second apply refreshes from moto and finds the rule there.
+    // One more apply, from scratch, if the first fails: under load the provider's SDK sometimes retries a create
+    // whose first answer moto had not sent in time, and the retry is refused as a duplicate (seen:
+    // AuthorizeSecurityGroupEgress InvalidPermission.Duplicate; Glue CreateDatabase AlreadyExistsException). The
+    // object then exists in moto but not in the state, so applying again on the same moto fails the same way: moto is
+    // reset and the state removed first.
     const { stackDir, cliConfig, options } = await applyLocalStack(stateDir, moto.endpoint).catch(
       async (error: unknown) => {
-        process.stderr.write(`lake setup: the apply failed, applying once more: ${String(error)}\n`);
+        process.stderr.write(
+          `lake setup: the apply failed; resetting moto and the state, applying once more: ${String(error)}\n`,
+        );
+        await resetMoto(moto.endpoint);
+        for (const file of ["terraform.tfstate", "terraform.tfstate.backup"])
+          rmSync(join(stateDir, file), { force: true });
         return applyLocalStack(stateDir, moto.endpoint);
       },
     );
@@ -55,4 +62,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await applied;
     await stopMoto(stateDir);
   };
+}
+
+/** Empties every service of the moto at `endpoint` (moto's own `POST /moto-api/reset`). */
+async function resetMoto(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+  if (!response.ok) throw new Error(`moto reset at ${endpoint}: HTTP ${response.status}`);
 }
