@@ -22,7 +22,7 @@ export { UnreadableFileError };
  * (see {@link Writer}) plus the longest record.
  *
  * - csv: records are RFC 4180 records (a quoted field may span lines; `<line>` is where the record starts);
- *   `<sep>` is the declared delimiter, so the prefix is two more CSV fields. The header, when declared, is parsed
+ *   `<sep>` is the declared delimiter, so the prefix is one more CSV field. The header, when declared, is parsed
  *   here and not written.
  * - ndjson: one record per non-blank line; `<sep>` is U+001F, which valid JSON text cannot contain raw.
  * - json: the top-level array is split into its elements (`<line>` is the 1-based element index); line breaks

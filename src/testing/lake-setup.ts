@@ -2,6 +2,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { STATE_FILE } from "../local/fast-path.js";
 import { startMoto, stopMoto } from "../local/moto.js";
 import { runTerraform } from "../terraform/run.js";
 import { applyLocalStack } from "./apply-local.js";
@@ -37,7 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
           `lake setup: the apply failed; resetting moto and the state, applying once more: ${String(error)}\n`,
         );
         await resetMoto(moto.endpoint);
-        for (const file of ["terraform.tfstate", "terraform.tfstate.backup"])
+        for (const file of [STATE_FILE, `${STATE_FILE}.backup`])
           rmSync(join(stateDir, file), { force: true });
         return applyLocalStack(stateDir, moto.endpoint);
       },
