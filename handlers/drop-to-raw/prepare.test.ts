@@ -105,6 +105,29 @@ describe("prepareInput, csv", () => {
     expect(records(text, ",")).toEqual([[2, "1,café €𝄞"]]);
   });
 
+  it.each([1, 3, 7, 64 * 1024])(
+    "numbers quote-free stretches (CRLF, blank lines, skipped lines, a quote in between) in chunks of %i bytes",
+    async (chunk) => {
+      // prepare: the skipped preamble hands the scanner a slice of the chunk, not the chunk itself
+      const csv = '# exported\r\n# by tool\r\nid,name\r\n1,a\r\n\r\n2,b\n\n\n3,c\r\n4,"d"\n5,e\r\n6,f';
+
+      // act
+      const { prepared, text } = await prepare(csv, { type: "csv", skipLines: 2 }, { chunk });
+
+      // assess
+      expect(prepared.header).toEqual(["id", "name"]);
+      expect(prepared.rows).toBe(6);
+      expect(records(text, ",")).toEqual([
+        [4, "1,a"],
+        [6, "2,b"],
+        [9, "3,c"],
+        [10, '4,"d"'],
+        [11, "5,e"],
+        [12, "6,f"],
+      ]);
+    },
+  );
+
   it("opens quotes only at the start of a field, as DuckDB does", async () => {
     // prepare: a quote inside an unquoted field is literal and must not swallow the next line
     const csv = 'a,b\n1,x"y\n2,z\n3,"p""\nq"\n';

@@ -89,6 +89,17 @@ export class CsvScanner implements Scanner {
     let pos = 0;
     let quote = chunk.indexOf(QUOTE, 0);
     while (pos < chunk.length) {
+      if (quote === -1 && !this.quotes.inQuotes && this.pending.length === 0 && !this.headerPending) {
+        // No quote in the rest of the chunk: every line feed ends a record.
+        this.writer.lines(chunk, pos, this.line, this.delimiter);
+        const { end, lines, records } = this.writer.scanned;
+        this.line += lines;
+        this.recordLine = this.line;
+        this.rows += records;
+        if (records > 0) this.sawContent = true;
+        pos = end;
+        if (pos === chunk.length) break;
+      }
       const lf = chunk.indexOf(LF, pos);
       const end = lf === -1 ? chunk.length : lf;
       // Only quotes can change where the record ends; everything else in the segment is opaque.
