@@ -8,7 +8,8 @@
  * child process for the converter (`convertFile`: number records, DuckDB cast/validate, Parquet partitioned by country
  * with the handler's default snappy, quarantine) and one for the baseline `COPY (FROM read_csv('f.csv')) TO
  * 'f.parquet'`, each reporting its wall time, CPU time (user + system, all threads) and peak RSS
- * (`process.resourceUsage().maxRSS`). Then the same rows at `--format-rows` (0: skip) as gzip CSV and as NDJSON, each
+ * (`process.resourceUsage().maxRSS`); then, for context only, a third child: the same COPY partitioned by country as
+ * the converter's output is (`PARTITION_BY`), which shows how much of the gap is DuckDB's own partitioned write. Then the same rows at `--format-rows` (0: skip) as gzip CSV and as NDJSON, each
  * against DuckDB's own reader of that format (`read_csv` of the .gz, `read_json` of the NDJSON). Prints every run and
  * the medians, and writes bench/out/converter.json with each run's figures and the load average around each size (the
  * machine is shared: compare a run's ratio with the baseline measured beside it; the CPU-time ratio moves less with
@@ -20,6 +21,7 @@ import {
   createWriteStream,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -163,12 +165,19 @@ async function child(
     const duckdb = loadDuckDb();
     const instance = await duckdb.DuckDBInstance.create(":memory:", { threads: String(threads) });
     const connection = await instance.connect();
-    const target = join(work, "f.parquet");
+    // "duckdb-partitioned": the same COPY written the way the converter writes it, one folder per partition key value
+    const partitioned = kind === "duckdb-partitioned";
+    const target = join(work, partitioned ? "parquet" : "f.parquet");
+    const partitionBy = BENCH_PIPELINE.partitionKeys.join(", ");
     const result = await connection.runAndReadAll(
-      `COPY (FROM ${BASELINE_READER[format](file)}) TO '${target}'`,
+      `COPY (FROM ${BASELINE_READER[format](file)}) TO '${target}'${partitioned ? ` (FORMAT parquet, PARTITION_BY (${partitionBy}))` : ""}`,
     );
     rows = result.rowsChanged;
-    outputBytes = statSync(target).size;
+    outputBytes = partitioned
+      ? readdirSync(target, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0)
+      : statSync(target).size;
     connection.closeSync();
     instance.closeSync();
   }
@@ -270,39 +279,51 @@ async function main(): Promise<void> {
   const measure = async (format: Format, file: string, rows: number) => {
     const converter: ChildReport[] = [];
     const baseline: ChildReport[] = [];
+    /** CSV only: DuckDB's COPY partitioned like the converter's output, for context (the target is the plain COPY). */
+    const partitioned: ChildReport[] = [];
     const loadBefore = loadavg();
     const loadBeforeRun: number[] = [];
     for (let i = 0; i < runs; i++) {
       loadBeforeRun.push(loadavg()[0] ?? 0);
       baseline.push(await runChild("duckdb", format, file, threads, memoryMb));
       converter.push(await runChild("converter", format, file, threads, memoryMb));
+      if (format === "csv")
+        partitioned.push(await runChild("duckdb-partitioned", format, file, threads, memoryMb));
       const c = converter.at(-1) as ChildReport;
       const b = baseline.at(-1) as ChildReport;
+      const p = partitioned[i];
       process.stderr.write(
-        `  ${format} ${rows} rows, run ${i + 1}/${runs}: converter ${c.millis.toFixed(0)} ms (cpu ${c.cpuMillis.toFixed(0)}; pre-pass ${c.phases?.prepare.toFixed(0)}, then ${c.phases?.convert.toFixed(0)}) ${c.maxRssMb.toFixed(0)} MB, duckdb ${b.millis.toFixed(0)} ms (cpu ${b.cpuMillis.toFixed(0)}) ${b.maxRssMb.toFixed(0)} MB, ratio ${(b.millis / c.millis).toFixed(2)} (cpu ${(b.cpuMillis / c.cpuMillis).toFixed(2)}), load ${loadavg()[0]?.toFixed(2)}\n`,
+        `  ${format} ${rows} rows, run ${i + 1}/${runs}: converter ${c.millis.toFixed(0)} ms (cpu ${c.cpuMillis.toFixed(0)}; pre-pass ${c.phases?.prepare.toFixed(0)}, then ${c.phases?.convert.toFixed(0)}) ${c.maxRssMb.toFixed(0)} MB, duckdb ${b.millis.toFixed(0)} ms (cpu ${b.cpuMillis.toFixed(0)}) ${b.maxRssMb.toFixed(0)} MB, ratio ${(b.millis / c.millis).toFixed(2)} (cpu ${(b.cpuMillis / c.cpuMillis).toFixed(2)})${p ? `, duckdb partitioned ${p.millis.toFixed(0)} ms (ratio ${(p.millis / c.millis).toFixed(2)})` : ""}, load ${loadavg()[0]?.toFixed(2)}\n`,
       );
     }
     const loadAfter = loadavg();
     if (converter.some((c) => c.rows !== rows)) throw new Error(`converter wrote a wrong number of rows`);
+    if (partitioned.some((p) => p.rows !== rows))
+      throw new Error(`partitioned COPY wrote a wrong number of rows`);
     const cMillis = median(converter.map((c) => c.millis));
     const bMillis = median(baseline.map((b) => b.millis));
+    const side = (reports: readonly ChildReport[]) => {
+      const millis = median(reports.map((r) => r.millis));
+      return {
+        millis,
+        cpuMillis: median(reports.map((r) => r.cpuMillis)),
+        rowsPerSecond: rows / (millis / 1000),
+        peakRssMb: median(reports.map((r) => r.maxRssMb)),
+        parquetMb: (reports[0]?.outputBytes ?? 0) / 2 ** 20,
+      };
+    };
     return {
       rows,
       runs,
-      converter: {
-        millis: cMillis,
-        cpuMillis: median(converter.map((c) => c.cpuMillis)),
-        rowsPerSecond: rows / (cMillis / 1000),
-        peakRssMb: median(converter.map((c) => c.maxRssMb)),
-        parquetMb: (converter[0]?.outputBytes ?? 0) / 2 ** 20,
-      },
-      duckdbCopy: {
-        millis: bMillis,
-        cpuMillis: median(baseline.map((b) => b.cpuMillis)),
-        rowsPerSecond: rows / (bMillis / 1000),
-        peakRssMb: median(baseline.map((b) => b.maxRssMb)),
-        parquetMb: (baseline[0]?.outputBytes ?? 0) / 2 ** 20,
-      },
+      converter: side(converter),
+      duckdbCopy: side(baseline),
+      ...(partitioned.length > 0
+        ? {
+            duckdbPartitioned: side(partitioned),
+            /** The median of each run's ratio of wall times (DuckDB's partitioned COPY / converter). */
+            partitionedRatio: median(converter.map((c, i) => (partitioned[i]?.millis ?? 0) / c.millis)),
+          }
+        : {}),
       throughputRatio: bMillis / cMillis,
       /** The median of each run's ratio of CPU times (DuckDB / converter): less sensitive to the machine's load. */
       cpuRatio: median(converter.map((c, i) => (baseline[i]?.cpuMillis ?? 0) / c.cpuMillis)),
@@ -317,6 +338,7 @@ async function main(): Promise<void> {
         duckdbCpuMillis: baseline[i]?.cpuMillis,
         duckdbPeakRssMb: baseline[i]?.maxRssMb,
         ratio: (baseline[i]?.millis ?? 0) / c.millis,
+        ...(partitioned[i] ? { duckdbPartitionedMillis: partitioned[i]?.millis } : {}),
         ...c.accounted,
         duckdbRows: baseline[i]?.rows,
         loadBefore: loadBeforeRun[i],

@@ -92,11 +92,19 @@ const converter: ConverterOut = {
       cpuRatio: 0.75,
       loadAverage: { before: [1.5, 0.9, 0.5], after: [1.8, 1, 0.6] },
       perRun: [
-        // ratios 0.7, 0.85 (met), 0.75; CPU 0.7, 0.8 (met), 0.75
-        run(2000, 4000, 240, 1400, 2800, 456, 1.6),
-        run(2000, 4000, 250, 1700, 3200, 460, 1.7),
-        run(2000, 4000, 238, 1500, 3000, 452, 1.8),
+        // ratios 0.7, 0.85 (met), 0.75; CPU 0.7, 0.8 (met), 0.75; beside the partitioned COPY 0.9, 0.85, 0.95
+        { ...run(2000, 4000, 240, 1400, 2800, 456, 1.6), duckdbPartitionedMillis: 1800 },
+        { ...run(2000, 4000, 250, 1700, 3200, 460, 1.7), duckdbPartitionedMillis: 1700 },
+        { ...run(2000, 4000, 238, 1500, 3000, 452, 1.8), duckdbPartitionedMillis: 1900 },
       ],
+      duckdbPartitioned: {
+        millis: 1800,
+        cpuMillis: 3600,
+        rowsPerSecond: 2_222_222,
+        peakRssMb: 300,
+        parquetMb: 47,
+      },
+      partitionedRatio: 0.9,
     },
   ],
   formats: [
@@ -196,6 +204,25 @@ describe("summaryRows", () => {
       "0.8x met in 1 of 3 runs",
       "",
     ]);
+  });
+
+  it("puts the converter beside DuckDB's partitioned COPY for context, where converter.json has it", () => {
+    expect(
+      rowOf(
+        rows,
+        "Converter, 4M rows (241 MB CSV): beside DuckDB's COPY partitioned the same way, median of 3 runs",
+      ),
+    ).toEqual([
+      "Converter, 4M rows (241 MB CSV): beside DuckDB's COPY partitioned the same way, median of 3 runs",
+      "2,000,000 rows/s",
+      "2,222,222 rows/s (DuckDB COPY with PARTITION_BY)",
+      "0.90x DuckDB partitioned (runs: 0.90x, 0.85x, 0.95x)",
+      "none: context, the target is against the plain COPY",
+      "",
+      "",
+    ]);
+    // 1M: written without it
+    expect(rows.filter((r) => r[0]?.startsWith("Converter, 1M rows (60 MB CSV): beside"))).toEqual([]);
   });
 
   it("puts gzip CSV beside DuckDB's read_csv of the same file", () => {
@@ -382,6 +409,10 @@ describe("renderReport", () => {
     expect(lines).toContain(
       "| 1M | 1 | 950 | 1,900 | 284 MB | 1,250 | 2,500 | 300 + 950 | 230 MB | - | 0.76x | 0.76x | no | 1.25 -> 1.40 |",
     );
+  });
+
+  it("tables DuckDB's partitioned COPY beside the plain one and the converter", () => {
+    expect(lines).toContain("| 4,000,000 | 2,666,667 | 2,222,222 | 2,000,000 | 0.90x |");
   });
 
   it("tables both lakes of make local with whether plan and apply were skipped", () => {

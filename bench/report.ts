@@ -100,6 +100,8 @@ export interface ConverterRun {
   readonly rowsRejected?: number;
   /** Rows DuckDB's COPY wrote (not written yet). */
   readonly duckdbRows?: number;
+  /** CSV, for context: DuckDB's COPY partitioned like the converter's output, after the converter. */
+  readonly duckdbPartitionedMillis?: number;
 }
 
 export interface ConverterRow {
@@ -114,6 +116,12 @@ export interface ConverterRow {
   readonly cpuRatio?: number;
   readonly loadAverage?: { readonly before: LoadAverage; readonly after: LoadAverage };
   readonly perRun?: readonly ConverterRun[];
+  /**
+   * CSV, for context (the target is against the plain COPY): DuckDB's COPY of the same file partitioned like the
+   * converter's output, and the median of the runs' ratios of it to the converter.
+   */
+  readonly duckdbPartitioned?: ConverterSide;
+  readonly partitionedRatio?: number;
 }
 
 /** The same rows as gzip CSV or NDJSON, against DuckDB's own reader of that format. */
@@ -424,6 +432,22 @@ function converterRows(converter: ConverterOut | undefined, notMeasured: NotMeas
         `${CONVERTER_TARGET}x met in ${runs.filter((x) => x.cpuMet).length} of ${n} runs`,
         "",
       ]);
+    if (r.duckdbPartitioned !== undefined && r.partitionedRatio !== undefined) {
+      const each = runs.flatMap((x) =>
+        x.source.duckdbPartitionedMillis === undefined
+          ? []
+          : [x.source.duckdbPartitionedMillis / x.source.converterMillis],
+      );
+      rows.push([
+        `${label}: beside DuckDB's COPY partitioned the same way, ${medianOf(n)}`,
+        `${f(r.converter.rowsPerSecond, 0)} rows/s`,
+        `${f(r.duckdbPartitioned.rowsPerSecond, 0)} rows/s (DuckDB COPY with PARTITION_BY)`,
+        `${f(r.partitionedRatio)}x DuckDB partitioned (runs: ${ratioList(each)})`,
+        "none: context, the target is against the plain COPY",
+        "",
+        "",
+      ]);
+    }
   }
   for (const r of converter?.formats ?? []) {
     const runs = converterRuns(r);
@@ -767,6 +791,22 @@ function converterSection(converter: ConverterOut): string[] {
     "",
     ...metLines,
     "",
+    ...(sizes.some((r) => r.duckdbPartitioned !== undefined)
+      ? [
+          "For context, not the target: after each run's converter, DuckDB's own `COPY ... (FORMAT parquet, PARTITION_BY (country))` of the same file, the write the converter does. The plain COPY writes one file; the partitioned write is DuckDB's own cost of the converter's output layout:",
+          "",
+          "| rows | DuckDB plain COPY rows/s | DuckDB partitioned COPY rows/s | converter rows/s | converter / partitioned COPY (median of the runs) |",
+          "|---:|---:|---:|---:|---:|",
+          ...sizes.flatMap((r) =>
+            r.duckdbPartitioned === undefined || r.partitionedRatio === undefined
+              ? []
+              : [
+                  `| ${f(r.rows, 0)} | ${f(r.duckdbCopy.rowsPerSecond, 0)} | ${f(r.duckdbPartitioned.rowsPerSecond, 0)} | ${f(r.converter.rowsPerSecond, 0)} | ${f(r.partitionedRatio)}x |`,
+                ],
+          ),
+          "",
+        ]
+      : []),
     ...(perRun.length > 0
       ? [
           "Each run (times in ms; the converter's numbering pre-pass + its DuckDB part; rows in = out + quarantined when converter.json records them):",

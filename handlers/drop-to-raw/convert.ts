@@ -138,7 +138,9 @@ export async function convertStream(
 
   // DuckDB reads the numbered file once it is complete, on all its threads. Overlapping the two was measured slower
   // on 2 cores, both through a named pipe (DuckDB reads a pipe on one thread) and in parts converted while the next
-  // was numbered (the overlap saved less than the contention for the cores cost): docs/BENCHMARKS.md. What does
+  // was numbered (the overlap saved less than the contention for the cores cost): docs/BENCHMARKS.md. Numbering on a
+  // worker thread while this one scans was no faster either (4M rows, bundled: about 40% more CPU for the hand-off,
+  // the worker's start and its reads of chunks staged on the other core; same wall time or worse). What does
   // overlap is DuckDB's start: its instance opens on its own thread while the pre-pass runs (a file the pre-pass
   // rejects closes it). Loading the library stays on this thread, before the pre-pass.
   const opening = open();
