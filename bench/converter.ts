@@ -317,13 +317,7 @@ async function main(): Promise<void> {
       runs,
       converter: side(converter),
       duckdbCopy: side(baseline),
-      ...(partitioned.length > 0
-        ? {
-            duckdbPartitioned: side(partitioned),
-            /** The median of each run's ratio of wall times (DuckDB's partitioned COPY / converter). */
-            partitionedRatio: median(converter.map((c, i) => (partitioned[i]?.millis ?? 0) / c.millis)),
-          }
-        : {}),
+      ...(partitioned.length > 0 ? { duckdbPartitioned: side(partitioned) } : {}),
       throughputRatio: bMillis / cMillis,
       /** The median of each run's ratio of CPU times (DuckDB / converter): less sensitive to the machine's load. */
       cpuRatio: median(converter.map((c, i) => (baseline[i]?.cpuMillis ?? 0) / c.cpuMillis)),

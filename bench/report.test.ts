@@ -104,7 +104,6 @@ const converter: ConverterOut = {
         peakRssMb: 300,
         parquetMb: 47,
       },
-      partitionedRatio: 0.9,
     },
   ],
   formats: [

@@ -1,6 +1,6 @@
 import { type FileHandle, open } from "node:fs/promises";
 import type { Layout } from "./prepare.js";
-import { csvRecordEnd } from "./scanners.js";
+import { csvRecordEnd, lineEnd } from "./scanners.js";
 
 /**
  * The numbered file the pre-pass writes (see prepare.ts): `<line><sep><record>\n` per record. The {@link Writer}
@@ -8,7 +8,6 @@ import { csvRecordEnd } from "./scanners.js";
  */
 
 const LF = 10;
-const CR = 13;
 
 /**
  * Builds the numbered output of one input chunk synchronously and writes it while the next chunk is scanned. Each of
@@ -91,7 +90,7 @@ export class Writer {
     let used = this.used;
     let inPlace = source === this.staged;
     for (let lf = source.indexOf(LF, pos); lf !== -1; lf = source.indexOf(LF, pos)) {
-      const end = lf > pos && source[lf - 1] === CR ? lf - 1 : lf;
+      const end = lineEnd(source, pos, lf);
       const length = end - pos;
       if (length > 0) {
         if (used + length + 32 > buffer.length) {

@@ -45,6 +45,11 @@ class Pending {
   }
 }
 
+/** Where the text of the line `buffer[start, lf)` ends: before a trailing CR (a CRLF file), else at its line feed. */
+export function lineEnd(buffer: Buffer, start: number, lf: number): number {
+  return lf > start && buffer[lf - 1] === CR ? lf - 1 : lf;
+}
+
 function isBlank(buffer: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (buffer[i] !== 32 && buffer[i] !== 9) return false;
   return true;
@@ -132,7 +137,7 @@ export class CsvScanner implements Scanner {
   }
 
   private emit(buffer: Buffer, start: number, end: number): void {
-    if (end > start && buffer[end - 1] === CR) end--;
+    end = lineEnd(buffer, start, end);
     if (end === start) return; // a blank line is no record
     this.sawContent = true;
     if (this.headerPending) {
@@ -272,7 +277,7 @@ export class LineScanner implements Scanner {
   }
 
   private emit(buffer: Buffer, start: number, end: number): void {
-    if (end > start && buffer[end - 1] === CR) end--;
+    end = lineEnd(buffer, start, end);
     if (isBlank(buffer, start, end)) return;
     this.sawContent = true;
     this.rows++;
