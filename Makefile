@@ -241,6 +241,10 @@ diagram: install handlers ## Redraw docs/architecture.svg from the synthesized t
 resources: install handlers ## Regenerate docs/resources.md: which module creates which Terraform resource type
 	@node --import tsx src/cli/resources.ts
 
+.PHONY: wasm
+wasm: install ## Reassemble handlers/drop-to-raw/wasm/lines.bytes.ts from lines.wat (the pre-pass's numbering loop; wabt)
+	@node --import tsx handlers/drop-to-raw/wasm/assemble.ts
+
 .PHONY: baseline
 baseline: install handlers ## Record new stateful resources in src/guard/baseline (removals need --accept-removals by hand)
 	@node --import tsx src/cli/baseline.ts --update

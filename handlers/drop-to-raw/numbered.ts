@@ -1,6 +1,7 @@
 import { type FileHandle, open } from "node:fs/promises";
 import type { Layout } from "./prepare.js";
 import { csvRecordEnd, lineEnd } from "./scanners.js";
+import { WasmLines } from "./wasm/lines.js";
 
 /**
  * The numbered file the pre-pass writes (see prepare.ts): `<line><sep><record>\n` per record. The {@link Writer}
@@ -31,7 +32,14 @@ export class Writer {
   /** Bytes handed to the file so far. */
   private flushed = 0;
 
-  constructor(private readonly file: FileHandle) {}
+  /**
+   * @param wasm the WebAssembly numbering loop {@link lines} uses, by default the process's; `undefined` (no
+   *   WebAssembly, or a test) numbers in JavaScript, the same bytes.
+   */
+  constructor(
+    private readonly file: FileHandle,
+    private readonly wasm: WasmLines | undefined = WasmLines.shared(),
+  ) {}
 
   /**
    * Copies an input chunk into the current arena and returns that copy, for the scanner to read (and, for JSON, to
@@ -80,12 +88,18 @@ export class Writer {
    * The fast path for text with no quote in it: appends every line of `source` from `start` up to its last line feed
    * as a record, exactly as {@link record} would (a trailing CR is not part of the record; a line empty without it is
    * no record), the first numbered `line`. Sets {@link scanned}: the offset after the last line feed, the lines
-   * consumed, the records written.
+   * consumed, the records written. The WebAssembly loop (wasm/lines.wat) numbers what it can, which is everything
+   * but a line longer than 8 MiB; JavaScript numbers the rest, or all of it without WebAssembly.
    */
   lines(source: Buffer, start: number, line: number, separator: number): void {
-    let pos = start;
     let lines = 0;
     let records = 0;
+    let pos = start;
+    if (this.wasm) {
+      const done = this.wasm.number(source, start, line, separator, (output) => this.append(output));
+      ({ lines, records } = done);
+      pos = done.end;
+    }
     let buffer = this.arena;
     let used = this.used;
     let inPlace = source === this.staged;
@@ -109,6 +123,13 @@ export class Writer {
     this.scanned.end = pos;
     this.scanned.lines = lines;
     this.scanned.records = records;
+  }
+
+  /** Appends bytes already numbered. */
+  private append(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.arena.set(bytes, this.used);
+    this.used += bytes.length;
   }
 
   /** Starts writing this arena's output and switches to the other one once its own write has finished. */
