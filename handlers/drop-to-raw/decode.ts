@@ -35,8 +35,37 @@ export async function peek(
   return { head, rest: rest() };
 }
 
-export async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
-  const inflate = createGunzip();
+/**
+ * The bytes of `source` in pieces of at least `size` bytes (the last one may be shorter): smaller chunks are joined,
+ * larger ones pass as they are. An S3 body arrives in chunks of 16-64 KiB and gunzip's output in 16 KiB ones, while
+ * the pre-pass pays per piece (a positional write and a wait for it, the checks' and the scanner's calls).
+ */
+export async function* coalesce(source: AsyncIterable<Uint8Array>, size: number): AsyncIterable<Uint8Array> {
+  let parts: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of source) {
+    if (length === 0 && chunk.length >= size) {
+      yield chunk;
+      continue;
+    }
+    parts.push(chunk);
+    length += chunk.length;
+    if (length >= size) {
+      yield parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts, length);
+      parts = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts, length);
+}
+
+/**
+ * The inflated bytes of a gzip stream, in chunks of up to `chunkSize`. zlib's default, 16 KiB, makes one round trip
+ * to the thread pool per 16 KiB: at 4M rows (241 MB), 1 MiB chunks took the pre-pass of a gzip file from 1.8-2.1 s
+ * to 0.9-1.0 s, at about half the CPU.
+ */
+export async function* gunzip(source: AsyncIterable<Uint8Array>, chunkSize = 1 << 20): AsyncIterable<Buffer> {
+  const inflate = createGunzip({ chunkSize });
   // Waits for room in the inflater, or for its end: a consumer that stopped early (a rejected file) destroys it, and
   // a feeder waiting for 'drain' on a destroyed stream would wait forever.
   const room = () =>

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PipelineFormat } from "../../src/core/pipeline.js";
+import { coalesce, gunzip } from "./decode.js";
 import {
   type PreparedInput,
   PreparedRecords,
@@ -25,7 +26,14 @@ let n = 0;
 async function prepare(
   content: string | Buffer,
   format: PipelineFormat,
-  options: { key?: string; chunk?: number; maxRecordBytes?: number; maxDecodedBytes?: number } = {},
+  options: {
+    key?: string;
+    chunk?: number;
+    maxRecordBytes?: number;
+    maxDecodedBytes?: number;
+    /** Default 1: the chunks reach the scanner as they are, boundaries and all. */
+    pieceBytes?: number;
+  } = {},
 ): Promise<{ prepared: PreparedInput; text: string }> {
   const outPath = join(dir, `prepared-${n++}`);
   const bytes = typeof content === "string" ? Buffer.from(content) : content;
@@ -33,6 +41,7 @@ async function prepare(
     format,
     key: options.key ?? "p/file",
     outPath,
+    pieceBytes: options.pieceBytes ?? 1,
     ...(options.maxRecordBytes !== undefined ? { maxRecordBytes: options.maxRecordBytes } : {}),
     ...(options.maxDecodedBytes !== undefined ? { maxDecodedBytes: options.maxDecodedBytes } : {}),
   });
@@ -189,6 +198,28 @@ describe("prepareInput, csv", () => {
 
       // assess
       expect(records(text, ",")).toEqual(rows.map((row, i) => [i + 2, row]));
+    }
+  });
+
+  it("joins small chunks (an S3 body's, gunzip's) into pieces and numbers them exactly as it numbers the chunks", async () => {
+    // prepare: quoted records spanning lines, CRLF and blank lines, in 1-byte and 1,000-byte chunks
+    const rows = Array.from({ length: 2_000 }, (_, i) =>
+      i % 7 === 0 ? `${i},"multi\nline ""${i}"""` : i % 5 === 0 ? `${i},crlf\r\n` : `${i},plain`,
+    );
+    const content = `id,v\n${rows.join("\n")}\n\n`;
+    const asChunks = await prepare(content, CSV, { chunk: 1 });
+
+    for (const [chunk, pieceBytes] of [
+      [1, 4096],
+      [1000, 1 << 20],
+      [1000, 2500],
+    ] as const) {
+      // act
+      const joined = await prepare(content, CSV, { chunk, pieceBytes });
+
+      // assess
+      expect(joined.prepared.rows).toBe(2_000);
+      expect(joined.text).toBe(asChunks.text);
     }
   });
 
@@ -373,6 +404,45 @@ describe("prepareInput, json array", () => {
   ])("rejects %s as a whole", async (json, reason) => {
     // act / assess
     await expect(prepare(json, { type: "json" })).rejects.toThrow(reason);
+  });
+});
+
+describe("coalesce", () => {
+  it("joins chunks into pieces of at least the size, passes larger chunks as they are, keeps every byte", async () => {
+    // prepare
+    async function* source(): AsyncIterable<Uint8Array> {
+      for (const size of [3, 3, 3, 10, 12, 1]) yield Buffer.alloc(size, 97 + size);
+    }
+    const pieces: Uint8Array[] = [];
+
+    // act
+    for await (const piece of coalesce(source(), 5)) pieces.push(piece);
+
+    // assess
+    expect(pieces.map((p) => p.length)).toEqual([6, 13, 12, 1]);
+    expect(Buffer.concat(pieces).toString()).toBe("dddddddddkkkkkkkkkkmmmmmmmmmmmmb");
+  });
+});
+
+describe("gunzip", () => {
+  it("inflates in chunks of up to 1 MiB, not zlib's 16 KiB (one thread-pool round trip each)", async () => {
+    // prepare: 3 MiB of text, compressed
+    const text = Buffer.from("0123456789abcdef".repeat(3 * 65536));
+    async function* source(): AsyncIterable<Uint8Array> {
+      yield gzipSync(text);
+    }
+    const sizes: number[] = [];
+    const out: Buffer[] = [];
+
+    // act
+    for await (const chunk of gunzip(source())) {
+      sizes.push(chunk.length);
+      out.push(chunk);
+    }
+
+    // assess
+    expect(Buffer.concat(out).equals(text)).toBe(true);
+    expect(sizes).toEqual([1 << 20, 1 << 20, 1 << 20]);
   });
 });
 

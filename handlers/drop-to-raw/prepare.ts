@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import type { PipelineFormat } from "../../src/core/pipeline.js";
-import { gunzip, peek, Utf8Check } from "./decode.js";
+import { coalesce, gunzip, peek, Utf8Check } from "./decode.js";
 import { Writer } from "./numbered.js";
 import { CsvScanner, JsonArrayScanner, LineScanner, type Scanner, skipLines } from "./scanners.js";
 import { UnreadableFileError } from "./unreadable.js";
@@ -64,8 +64,14 @@ export interface PrepareOptions {
    * copy and the Parquet written from it. Memory is bounded either way; disk is what this bounds. @default 1 GiB
    */
   readonly maxDecodedBytes?: number;
+  /**
+   * The decoded bytes are scanned and written in pieces of at least this many, smaller chunks joined (see
+   * decode.ts `coalesce`). 1 leaves the source's chunks as they are. @default 1 MiB
+   */
+  readonly pieceBytes?: number;
 }
 
+export const DEFAULT_PIECE_BYTES = 1 << 20;
 export const DEFAULT_MAX_RECORD_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_MAX_DECODED_BYTES = 1024 * 1024 * 1024;
 
@@ -116,7 +122,7 @@ export async function prepareInput(
           ? "empty file"
           : "not gzip: the key ends in .gz or the pipeline declares gzip, but the content has no gzip header",
       );
-    const decoded = gzip ? gunzip(rest) : rest;
+    const decoded = coalesce(gzip ? gunzip(rest) : rest, options.pieceBytes ?? DEFAULT_PIECE_BYTES);
     let first = true;
     for await (const raw of decoded) {
       let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.length);
