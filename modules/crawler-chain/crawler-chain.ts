@@ -6,7 +6,7 @@ import type { GlueJob } from "@cdktf/provider-aws/lib/glue-job";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { DataResource, Fn, Lazy, Token } from "cdktf";
+import { Fn, Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
 import { queueNotEmptyAlarm } from "../alerts/index.js";
 import { serviceTrustStatement } from "../aws-context/index.js";
@@ -15,6 +15,7 @@ import { RolePolicy } from "../role-policy/index.js";
 import { TracedFunction } from "../traced-function/index.js";
 import { type CrawlerChainProps, CRAWLER_CHAIN_DEFAULTS as DEFAULTS } from "./crawler-chain-props.js";
 import { inlinePolicy } from "./inline-policy.js";
+import { SettingsRecord } from "./settings-record.js";
 
 /** What the orchestrator starts once raw is crawled, per pipeline: a state machine or a Glue job, by name. */
 export interface TransformTarget {
@@ -124,7 +125,7 @@ export class CrawlerChain extends Construct {
       };
       // A crawler holds no data: where it cannot be updated (moto), a change of its settings replaces it.
       const trigger = props.replaceOnChange
-        ? new DataResource(this, `crawler-${zone}-settings`, { input: settings })
+        ? new SettingsRecord(this, `crawler-${zone}-settings`, settings)
         : undefined;
       crawlers[zone] = new GlueCrawler(this, `crawler-${zone}`, {
         ...settings,
@@ -134,7 +135,7 @@ export class CrawlerChain extends Construct {
         ...(trigger
           ? {
               lifecycle: {
-                replaceTriggeredBy: [`${DataResource.tfResourceType}.${trigger.friendlyUniqueId}`],
+                replaceTriggeredBy: [`${SettingsRecord.tfResourceType}.${trigger.friendlyUniqueId}`],
               },
             }
           : {}),
