@@ -1,7 +1,7 @@
 import { type FileHandle, open } from "node:fs/promises";
 import type { Layout } from "./prepare.js";
 import { csvRecordEnd, lineEnd } from "./scanners.js";
-import { WasmLines } from "./wasm/lines.js";
+import { type Numbered, WasmLines } from "./wasm/lines.js";
 
 /**
  * The numbered file the pre-pass writes (see prepare.ts): `<line><sep><record>\n` per record. The {@link Writer}
@@ -81,17 +81,14 @@ export class Writer {
     this.used = putRecord(this.arena, this.used, line, separator, source, start, end, source === this.staged);
   }
 
-  /** What the last {@link lines} call did. */
-  readonly scanned = { end: 0, lines: 0, records: 0 };
-
   /**
    * The fast path for text with no quote in it: appends every line of `source` from `start` up to its last line feed
    * as a record, exactly as {@link record} would (a trailing CR is not part of the record; a line empty without it is
-   * no record), the first numbered `line`. Sets {@link scanned}: the offset after the last line feed, the lines
-   * consumed, the records written. The WebAssembly loop (wasm/lines.wat) numbers what it can, which is everything
+   * no record), the first numbered `line`. Returns the offset after the last line feed, the lines consumed, the
+   * records written. The WebAssembly loop (wasm/lines.wat) numbers what it can, which is everything
    * but a line longer than 8 MiB; JavaScript numbers the rest, or all of it without WebAssembly.
    */
-  lines(source: Buffer, start: number, line: number, separator: number): void {
+  lines(source: Buffer, start: number, line: number, separator: number): Numbered {
     let lines = 0;
     let records = 0;
     let pos = start;
@@ -120,9 +117,7 @@ export class Writer {
       pos = lf + 1;
     }
     this.used = used;
-    this.scanned.end = pos;
-    this.scanned.lines = lines;
-    this.scanned.records = records;
+    return { end: pos, lines, records };
   }
 
   /** Appends bytes already numbered. */

@@ -96,8 +96,7 @@ export class CsvScanner implements Scanner {
     while (pos < chunk.length) {
       if (quote === -1 && !this.quotes.inQuotes && this.pending.length === 0 && !this.headerPending) {
         // No quote in the rest of the chunk: every line feed ends a record.
-        this.writer.lines(chunk, pos, this.line, this.delimiter);
-        const { end, lines, records } = this.writer.scanned;
+        const { end, lines, records } = this.writer.lines(chunk, pos, this.line, this.delimiter);
         this.line += lines;
         this.recordLine = this.line;
         this.rows += records;

@@ -35,8 +35,7 @@ async function run(
   const scanned: [number, number, number][] = [];
   for (const [i, chunk] of chunks.entries()) {
     const staged = writer.stage(chunk);
-    writer.lines(staged, starts[i] ?? 0, line, 44);
-    const { end, lines, records } = writer.scanned;
+    const { end, lines, records } = writer.lines(staged, starts[i] ?? 0, line, 44);
     scanned.push([end, lines, records]);
     line += lines;
     await writer.flush();

@@ -4,7 +4,7 @@ import { LINES_WASM_BASE64 } from "./lines.bytes.js";
  * The WebAssembly numbering loop of lines.wat, for Writer.lines (../numbered.ts): every line of quote-free text as
  * `<line><sep><text>\n`, a trailing CR dropped, an empty line no record. The JavaScript loop makes two native calls
  * per record (indexOf, copyWithin), this one none: at 4M rows, in cold processes alternating with the JavaScript
- * loop, the pre-pass took 405-510 ms instead of 640-710 on a quiet host, 500-600 instead of 750-960 on a busy one.
+ * loop, the pre-pass took 409-512 ms instead of 665-870 on a quiet host, 503-605 instead of 748-963 on a busy one.
  *
  * The input is copied into the module's memory a slice at a time and each slice's output is handed back as a view
  * of that memory (valid until the next call). Memory: about 11 times the longest slice, 11 MiB for the default 1 MiB
